@@ -1,0 +1,42 @@
+# The project's vocabulary: `make demo` serves the portal, `make test` runs the whole suite.
+PYTHON ?= python3
+UV := .tools/bin/uv
+PY := .venv/bin/python
+DEMO_ENV := DEBUG=true
+ESTABLISHMENTS_CSV ?= data/establishments_limoges.csv
+
+.PHONY: env demo demo-data test lint format bench messages clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+env: .venv/.synced
+
+demo-data: env
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py import_establishments $(ESTABLISHMENTS_CSV)
+	$(DEMO_ENV) $(PY) manage.py load_demo
+
+demo: demo-data
+	@echo "Portail : http://127.0.0.1:8000  (Ctrl+C pour arrêter)"
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: env
+	$(PY) -m pytest
+
+lint: env
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: env
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+clean:
+	rm -rf .venv .tools db.sqlite3 staticfiles media test-artifacts

@@ -1,0 +1,172 @@
+"""Demo people (invented names) for every persona, in four establishments of the three départements."""
+
+from django.db import transaction
+
+from rrupn.establishments.models import Establishment, SchoolYear
+
+from .models import Role, RoleAssignment, SraneLevel, SraneScope, User
+
+DEMO_PASSWORD = "demo-rrupn-2026"
+
+MAUPASSANT = "0870022B"  # collège, Limoges (87)
+BLUM = "0870023C"  # collège, Limoges (87)
+PERRIER = "0190032G"  # lycée, Tulle (19)
+NADAUD = "0230487E"  # collège, Guéret (23)
+
+# (email, first name, last name, discipline, [(uai, role, yearly)], srane scope)
+PEOPLE = [
+    (
+        "camille.fauvette@ac-limoges.fr",
+        "Camille",
+        "Fauvette",
+        "Technologie",
+        [(MAUPASSANT, Role.RRUPN, True), (BLUM, Role.TEACHER, False)],
+        None,
+    ),
+    (
+        "henri.bergeronnette@ac-limoges.fr",
+        "Henri",
+        "Bergeronnette",
+        "",
+        [(MAUPASSANT, Role.HEAD, False)],
+        None,
+    ),
+    (
+        "lea.sittelle@ac-limoges.fr",
+        "Léa",
+        "Sittelle",
+        "",
+        [(MAUPASSANT, Role.DIRECTION, False)],
+        None,
+    ),
+    (
+        "paul.grimpereau@ac-limoges.fr",
+        "Paul",
+        "Grimpereau",
+        "",
+        [(MAUPASSANT, Role.GESTIONNAIRE, False)],
+        None,
+    ),
+    (
+        "ines.mesange@ac-limoges.fr",
+        "Inès",
+        "Mésange",
+        "Documentation",
+        [(MAUPASSANT, Role.DOCUMENTALISTE, False), (MAUPASSANT, Role.RESP_GAR, False)],
+        None,
+    ),
+    (
+        "marc.pinson@ac-limoges.fr",
+        "Marc",
+        "Pinson",
+        "Mathématiques",
+        [(MAUPASSANT, Role.ADMIN_ENT, False), (MAUPASSANT, Role.TEACHER, False)],
+        None,
+    ),
+    (
+        "julie.rougegorge@ac-limoges.fr",
+        "Julie",
+        "Rougegorge",
+        "Histoire-géographie",
+        [(MAUPASSANT, Role.TEACHER, False)],
+        None,
+    ),
+    ("nora.loriot@ac-limoges.fr", "Nora", "Loriot", "", [(MAUPASSANT, Role.CPE, False)], None),
+    ("yves.martinet@ac-limoges.fr", "Yves", "Martinet", "", [(BLUM, Role.HEAD, False)], None),
+    (
+        "sophie.alouette@ac-limoges.fr",
+        "Sophie",
+        "Alouette",
+        "",
+        [(PERRIER, Role.HEAD, False)],
+        None,
+    ),
+    (
+        "hugo.bouvreuil@ac-limoges.fr",
+        "Hugo",
+        "Bouvreuil",
+        "Sciences physiques",
+        [(PERRIER, Role.RRUPN, True), (PERRIER, Role.TEACHER, False)],
+        None,
+    ),
+    (
+        "anne.verdier@ac-limoges.fr",
+        "Anne",
+        "Verdier",
+        "",
+        [(PERRIER, Role.GESTIONNAIRE, False)],
+        None,
+    ),
+    ("claire.roitelet@ac-limoges.fr", "Claire", "Roitelet", "", [(NADAUD, Role.HEAD, False)], None),
+    (
+        "louis.pic@ac-limoges.fr",
+        "Louis",
+        "Pic",
+        "Anglais",
+        [(NADAUD, Role.RRUPN, True), (NADAUD, Role.TEACHER, False)],
+        None,
+    ),
+    ("eric.hirondelle@ac-limoges.fr", "Éric", "Hirondelle", "", [], (SraneLevel.DEPARTMENT, "87")),
+    (
+        "agnes.tourterelle@ac-limoges.fr",
+        "Agnès",
+        "Tourterelle",
+        "",
+        [],
+        (SraneLevel.DEPARTMENT, "19"),
+    ),
+    ("marie.cigogne@ac-limoges.fr", "Marie", "Cigogne", "", [], (SraneLevel.ACADEMIE, "")),
+]
+ADMIN = ("admin@ac-limoges.fr", "Admin", "Portail")
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str]]:
+    """Create or refresh the demo people; safe to run again. Return (email, description)."""
+    year = SchoolYear.current()
+    establishments = {
+        e.uai: e for e in Establishment.objects.filter(uai__in=[MAUPASSANT, BLUM, PERRIER, NADAUD])
+    }
+    missing = {MAUPASSANT, BLUM, PERRIER, NADAUD} - set(establishments)
+    if missing:
+        raise LookupError(
+            f"Établissements absents ({', '.join(sorted(missing))}) : importez d'abord le référentiel."
+        )
+    summary = []
+    for email, first, last, discipline, roles, scope in PEOPLE:
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={"first_name": first, "last_name": last, "discipline": discipline},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        descriptions = []
+        for uai, role, yearly in roles:
+            RoleAssignment.objects.get_or_create(
+                user=user,
+                establishment=establishments[uai],
+                role=role,
+                school_year=year if yearly else None,
+            )
+            descriptions.append(f"{Role(role).label} — {establishments[uai].name}")
+        if scope:
+            SraneScope.objects.get_or_create(user=user, level=scope[0], department=scope[1])
+            descriptions.append(
+                "SRANE académie" if scope[0] == SraneLevel.ACADEMIE else f"SRANE {scope[1]}"
+            )
+        summary.append((email, " ; ".join(descriptions)))
+    admin, created = User.objects.get_or_create(
+        email=ADMIN[0],
+        defaults={
+            "first_name": ADMIN[1],
+            "last_name": ADMIN[2],
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    summary.append((ADMIN[0], "Administrateur du site"))
+    return summary

@@ -1,0 +1,46 @@
+"""The core's own contributions: is a RRUPN designated for this school year?"""
+
+from django.utils.translation import gettext_lazy as _
+
+from rrupn.accounts.models import Role, RoleAssignment
+
+from .registry import ChecklistItem, SraneColumn, Status, checklist, srane_columns
+
+
+def rrupn_names(establishment_ids, school_year) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = (
+        RoleAssignment.objects.active(school_year)
+        .filter(establishment_id__in=establishment_ids, role=Role.RRUPN)
+        .select_related("user")
+        .order_by("user__last_name")
+    )
+    for row in rows:
+        names.setdefault(row.establishment_id, []).append(str(row.user))
+    return names
+
+
+def rrupn_status(names: list[str] | None) -> Status:
+    if names:
+        return Status(True, ", ".join(names))
+    return Status(False, str(_("Aucun RRUPN désigné")))
+
+
+checklist.register(
+    ChecklistItem(
+        key="rrupn_designated",
+        label=_("RRUPN désigné pour l'année scolaire"),
+        order=0,
+        status=lambda est, year: rrupn_status(rrupn_names([est.pk], year).get(est.pk)),
+    )
+)
+
+
+def rrupn_column(establishments, school_year) -> dict[int, Status]:
+    names = rrupn_names([est.pk for est in establishments], school_year)
+    return {est.pk: rrupn_status(names.get(est.pk)) for est in establishments}
+
+
+srane_columns.register(
+    SraneColumn(key="rrupn_designated", label=_("RRUPN désigné"), order=0, values=rrupn_column)
+)

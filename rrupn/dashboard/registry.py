@@ -1,0 +1,78 @@
+"""The three screens learn about the domain apps through these registries.
+
+Each app registers, from its `AppConfig.ready()`:
+- checklist items for the RRUPN dashboard: `checklist.register(ChecklistItem(...))`;
+- approval-inbox sources for the head: `inbox.register(InboxSource(...))`;
+- SRANE overview columns: `srane_columns.register(SraneColumn(...))`.
+
+Every callable works on a batch (all establishments of a page at once), so a screen runs a
+constant number of queries whatever the number of rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Status:
+    done: bool | None  # None: not applicable / unknown
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    order: int
+    # (establishment, school_year) -> Status
+    status: Callable
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    title: str
+    detail: str
+    url: str
+    waiting_since: object = None
+
+
+@dataclass(frozen=True)
+class InboxSource:
+    key: str
+    label: str
+    order: int
+    # (establishment, school_year, user) -> list[InboxEntry]
+    entries: Callable
+
+
+@dataclass(frozen=True)
+class SraneColumn:
+    key: str
+    label: str
+    order: int
+    # (establishments: list, school_year) -> {establishment_id: Status}
+    values: Callable
+
+
+class Registry:
+    def __init__(self, name: str):
+        self.name = name
+        self._items: dict[str, object] = {}
+
+    def register(self, item):
+        if item.key in self._items:
+            raise ValueError(f"{self.name}: {item.key!r} registered twice")
+        self._items[item.key] = item
+        return item
+
+    def __iter__(self):
+        return iter(sorted(self._items.values(), key=lambda item: (item.order, item.key)))
+
+    def __len__(self):
+        return len(self._items)
+
+
+checklist = Registry("checklist")
+inbox = Registry("inbox")
+srane_columns = Registry("srane_columns")

@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rrupn.access import capabilities as caps
+from rrupn.access.capabilities import requires
+from rrupn.access.middleware import SESSION_KEY
+from rrupn.audit.models import AuditEntry
+from rrupn.establishments.models import Department, Establishment
+
+from .registry import checklist, inbox, srane_columns
+
+
+@requires(caps.PUBLIC)
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@requires(caps.AUTHENTICATED)
+@require_GET
+def home(request):
+    """Send each person to their main screen."""
+    access = request.access
+    establishments = access.establishments
+    if establishments:
+        remembered = request.session.get(SESSION_KEY)
+        uai = remembered if any(e.uai == remembered for e in establishments) else None
+        return redirect("dashboard:establishment", uai=uai or establishments[0].uai)
+    if access.srane_departments:
+        return redirect("dashboard:srane_overview")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    unknown = request.session.get("sso_unknown_uais", [])
+    return render(request, "dashboard/no_role.html", {"unknown_uais": unknown}, status=403)
+
+
+@requires(caps.AUTHENTICATED)
+@require_POST
+def switch_establishment(request):
+    uai = request.POST.get("uai", "")
+    establishment, _roles = request.access.establishment_roles(uai)
+    if establishment is None:
+        messages.error(request, _("Vous n'avez pas de rôle dans cet établissement."))
+        return redirect("home")
+    request.session[SESSION_KEY] = uai
+    return redirect("dashboard:establishment", uai=uai)
+
+
+@requires("dashboard.view")
+@require_GET
+def establishment_dashboard(request, uai):
+    establishment, year = request.establishment, request.school_year
+    items = [(item, item.status(establishment, year)) for item in checklist]
+    return render(
+        request,
+        "dashboard/establishment.html",
+        {"items": items, "inbox_count": None},
+    )
+
+
+@requires("inbox.view")
+@require_GET
+def approval_inbox(request, uai):
+    sections = []
+    for source in inbox:
+        entries = source.entries(request.establishment, request.school_year, request.user)
+        sections.append((source, entries))
+    total = sum(len(entries) for _source, entries in sections)
+    return render(request, "dashboard/inbox.html", {"sections": sections, "total": total})
+
+
+@requires("audit.view")
+@require_GET
+def audit_log(request, uai):
+    entries = AuditEntry.objects.filter(establishment=request.establishment).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "dashboard/audit_log.html", {"page": page})
+
+
+def _srane_establishments(request):
+    departments = request.access.srane_departments
+    chosen = request.GET.get("departement", "")
+    if chosen in departments:
+        departments = (chosen,)
+    else:
+        chosen = ""
+    return Establishment.objects.filter(department__in=departments).order_by(
+        "department", "commune", "name"
+    ), chosen
+
+
+@requires(caps.SRANE)
+@require_GET
+def srane_overview(request):
+    queryset, chosen = _srane_establishments(request)
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    establishments = list(page.object_list)
+    columns = list(srane_columns)
+    values = {column.key: column.values(establishments, request.school_year) for column in columns}
+    rows = [(est, [values[column.key].get(est.pk) for column in columns]) for est in establishments]
+    department_choices = [
+        (value, label)
+        for value, label in Department.choices
+        if value in request.access.srane_departments
+    ]
+    return render(
+        request,
+        "dashboard/srane_overview.html",
+        {
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "department": chosen,
+            "department_choices": department_choices,
+        },
+    )
+
+
+@requires(caps.SRANE)
+@require_GET
+def srane_establishment(request, uai):
+    establishment = request.establishment
+    columns = list(srane_columns)
+    statuses = [
+        (column, column.values([establishment], request.school_year).get(establishment.pk))
+        for column in columns
+    ]
+    return render(request, "dashboard/srane_establishment.html", {"statuses": statuses})

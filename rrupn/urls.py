@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from rrupn.access import capabilities as caps
+from rrupn.dashboard import views as dashboard_views
+
+urlpatterns = [
+    path("", dashboard_views.home, name="home"),
+    path("sante/", dashboard_views.health, name="health"),
+    path("langue/", caps.requires(caps.PUBLIC)(set_language), name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("compte/", include("rrupn.accounts.urls")),
+    path("", include("rrupn.dashboard.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Portail RRUPN — administration"
+admin.site.site_title = "Portail RRUPN"

@@ -1,0 +1,108 @@
+import os
+import re
+import shutil
+import socket
+
+import pytest
+
+from rrupn.accounts.models import Role
+
+from .factories import EstablishmentFactory, RoleAssignmentFactory, SraneScopeFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_or_skip(available: bool, reason: str):
+    """Skip with a one-line reason on a bare machine; in CI a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(autouse=True)
+def _strict_templates(settings):
+    """An undefined template variable fails the test instead of rendering as ''."""
+
+    class Strict(str):
+        def __mod__(self, other):
+            raise AssertionError(f"Undefined template variable: {other}")
+
+        def __contains__(self, item):
+            return item == "%s"
+
+    for engine in settings.TEMPLATES:
+        engine.setdefault("OPTIONS", {})["string_if_invalid"] = Strict("%s")
+
+
+@pytest.fixture
+def school(db):
+    """Own school: a collège of Haute-Vienne (87)."""
+    return EstablishmentFactory(name="Collège Sainte-Fauve", department_code="87")
+
+
+@pytest.fixture
+def other_school(db):
+    """Another school of the same département."""
+    return EstablishmentFactory(name="Collège Autre", department_code="87")
+
+
+@pytest.fixture
+def far_school(db):
+    """A lycée of another département (Corrèze, 19)."""
+    return EstablishmentFactory(
+        name="Lycée Lointain", department_code="19", kind="lycee", commune="Tulle"
+    )
+
+
+PERSONAS = [
+    "rrupn",
+    "head",
+    "direction",
+    "gestionnaire",
+    "documentaliste",
+    "teacher",
+    "cpe",
+    "srane_department",
+    "srane_academie",
+    "anonymous",
+]
+
+
+def make_persona(persona: str, school):
+    """A person holding `persona` in `school` (or a SRANE scope over its département)."""
+    if persona == "anonymous":
+        return None
+    user = UserFactory(first_name=persona.replace("_", ""), last_name=f"u{school.pk}")
+    if persona == "srane_department":
+        SraneScopeFactory(user=user, department=school.department)
+    elif persona == "srane_academie":
+        SraneScopeFactory(user=user, academie=True)
+    else:
+        RoleAssignmentFactory(
+            user=user, establishment=school, role=Role(persona), yearly=persona == "rrupn"
+        )
+    return user
+
+
+@pytest.fixture
+def persona_user(school):
+    return lambda persona: make_persona(persona, school)
+
+
+CSP_SCRIPT_RE = re.compile(r"<script(?![^>]*\bnonce=)[^>]*>", re.I)
