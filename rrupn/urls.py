@@ -1,3 +1,4 @@
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -9,6 +10,17 @@ urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("sante/", dashboard_views.health, name="health"),
     path("langue/", caps.requires(caps.PUBLIC)(set_language), name="set_language"),
+    # A failed or cancelled SSO login must be readable before any login.
+    path(
+        "accounts/3rdparty/login/error/",
+        caps.requires(caps.PUBLIC)(socialaccount_views.login_error),
+        name="socialaccount_login_error",
+    ),
+    path(
+        "accounts/3rdparty/login/cancelled/",
+        caps.requires(caps.PUBLIC)(socialaccount_views.login_cancelled),
+        name="socialaccount_login_cancelled",
+    ),
     path("accounts/", include("allauth.urls")),
     path("compte/", include("rrupn.accounts.urls")),
     path("", include("rrupn.dashboard.urls")),

@@ -1,0 +1,146 @@
+"""The permission matrix: every URL of the project → expected status per persona and relation.
+
+Personas hold a role in (or a SRANE scope over) the *own* school, a collège of 87. Each URL
+that takes a `uai` is requested for the own school, another school of the same département
+and a school of another département. `test_permission_matrix.py` fails on a URL of the
+resolver that has no entry here, and on an entry whose URL no longer exists.
+"""
+
+from dataclasses import dataclass, field
+
+ANONYMOUS = "anonymous"
+STAFF = ("rrupn", "head", "direction", "gestionnaire", "documentaliste", "teacher", "cpe")
+SRANE = ("srane_department", "srane_academie")
+PERSONAS = (*STAFF, *SRANE, ANONYMOUS)
+RELATIONS = ("own", "other_school", "other_department")
+LOGIN = 302  # anonymous visitors are redirected to the login page
+
+
+@dataclass(frozen=True)
+class EstablishmentPage:
+    """A page of one establishment: roles in `allowed` get `ok`, other roles there 403,
+    everybody without a role there 404 (the establishment does not exist for them)."""
+
+    allowed: frozenset
+    ok: int = 200
+
+    def expected(self, persona, relation):
+        if persona == ANONYMOUS:
+            return LOGIN
+        if persona in STAFF and relation == "own":
+            return self.ok if persona in self.allowed else 403
+        return 404
+
+
+@dataclass(frozen=True)
+class SranePage:
+    """A SRANE page; with a `uai`, an establishment outside the scope is 404."""
+
+    with_uai: bool
+
+    def expected(self, persona, relation):
+        if persona == ANONYMOUS:
+            return LOGIN
+        if persona in STAFF:
+            return 403
+        if self.with_uai and persona == "srane_department" and relation == "other_department":
+            return 404
+        return 200
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Same answer whatever the relation: `anonymous`, `staff` and `srane` statuses."""
+
+    anonymous: int
+    staff: int
+    srane: int | None = None
+    superuser_only: bool = field(default=False)
+
+    def expected(self, persona, relation):
+        if persona == ANONYMOUS:
+            return self.anonymous
+        if persona in STAFF:
+            return self.staff
+        return self.staff if self.srane is None else self.srane
+
+
+ALL_STAFF = frozenset(STAFF)
+DIRECTION = frozenset({"head", "direction"})
+PUBLIC = Fixed(anonymous=200, staff=200)
+LOGGED_IN = Fixed(anonymous=LOGIN, staff=200)
+ADMIN_ONLY = Fixed(anonymous=LOGIN, staff=LOGIN)  # the admin sends non-staff to its login
+
+MATRIX = {
+    # Core
+    "home": Fixed(anonymous=LOGIN, staff=302, srane=302),
+    "health": PUBLIC,
+    "set_language": Fixed(anonymous=302, staff=302),
+    "accounts:profile": LOGGED_IN,
+    "dashboard:switch": Fixed(anonymous=LOGIN, staff=405),  # POST only
+    "dashboard:establishment": EstablishmentPage(ALL_STAFF),
+    "dashboard:inbox": EstablishmentPage(DIRECTION),
+    "dashboard:audit_log": EstablishmentPage(DIRECTION),
+    "dashboard:srane_overview": SranePage(with_uai=False),
+    "dashboard:srane_establishment": SranePage(with_uai=True),
+    # allauth: login, logout and the local-account pages (demo and development only)
+    "account_login": Fixed(anonymous=200, staff=302),
+    "account_logout": Fixed(anonymous=302, staff=200),
+    "account_inactive": PUBLIC,
+    "account_signup": Fixed(anonymous=200, staff=302),  # "inscriptions fermées"
+    "account_reauthenticate": Fixed(anonymous=LOGIN, staff=200),
+    # login by code is off: these send back to the password reauthentication
+    "account_request_reauthentication_code": Fixed(anonymous=LOGIN, staff=302),
+    "account_confirm_reauthentication_code": Fixed(anonymous=LOGIN, staff=302),
+    "account_email": Fixed(anonymous=LOGIN, staff=200),
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": Fixed(anonymous=LOGIN, staff=200),
+    "account_set_password": Fixed(anonymous=LOGIN, staff=302),
+    "account_reset_password": PUBLIC,
+    "account_confirm_login_code": Fixed(anonymous=302, staff=302),
+    "account_confirm_email": Fixed(anonymous=200, staff=200),
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "socialaccount_login_cancelled": PUBLIC,
+    "socialaccount_login_error": Fixed(anonymous=401, staff=401),  # allauth's status
+    "socialaccount_signup": Fixed(anonymous=302, staff=302),
+    "socialaccount_connections": Fixed(anonymous=LOGIN, staff=200),
+    # allauth's old addresses, permanent redirects to the new ones
+    "accounts/social/login/cancelled/": Fixed(anonymous=LOGIN, staff=301),
+    "accounts/social/login/error/": Fixed(anonymous=LOGIN, staff=301),
+    "accounts/social/signup/": Fixed(anonymous=LOGIN, staff=301),
+    "accounts/social/connections/": Fixed(anonymous=LOGIN, staff=301),
+    # SSO endpoints: no provider is configured under test, so they answer "not found".
+    "saml_acs": Fixed(anonymous=302, staff=302),  # to the login error page
+    "saml_finish_acs": Fixed(anonymous=404, staff=404),
+    "saml_sls": Fixed(anonymous=404, staff=404),
+    "saml_metadata": Fixed(anonymous=404, staff=404),
+    "saml_login": Fixed(anonymous=404, staff=404),
+    "openid_connect_login": Fixed(anonymous=404, staff=404),
+    "openid_connect_callback": Fixed(anonymous=404, staff=404),
+    # Django admin: every page but its login sends non-staff people to the admin login.
+    "admin:*": ADMIN_ONLY,
+    "admin:login": Fixed(anonymous=200, staff=200),
+}
+
+# Sample values for URL parameters other than `uai` (which follows the relation).
+SAMPLE_KWARGS = {
+    "key": "cle-inconnue",
+    "uidb36": "zz",
+    "organization_slug": "academie",
+    "provider_id": "academie",
+    "object_id": "1",
+    "app_label": "accounts",
+    "content_type_id": "1",
+    "id": "1",
+    "url": "page-inconnue/",
+}
+
+
+def entry_for(key: str):
+    if key in MATRIX:
+        return MATRIX[key]
+    if key.startswith("admin:"):
+        return MATRIX["admin:*"]
+    return None

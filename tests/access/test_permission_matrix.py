@@ -1,0 +1,84 @@
+"""Every URL × every persona × own school / other school / other département."""
+
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, path, reverse
+
+from rrupn.access.capabilities import AUTHENTICATED, requires
+
+from ..conftest import make_persona
+from . import matrix
+from .urlwalk import fill_route, iter_urls, uncovered
+
+ALL_URLS = sorted({(key, route, params) for key, route, params in iter_urls()})
+
+
+def test_every_url_has_a_matrix_entry():
+    missing = uncovered(matrix.entry_for)
+    assert not missing, (
+        f"URLs without a permission-matrix entry (tests/access/matrix.py): {missing}"
+    )
+
+
+def test_no_stale_matrix_entry():
+    keys = {key for key, _route, _params in ALL_URLS}
+    stale = [key for key in matrix.MATRIX if key not in keys and not key.endswith(":*")]
+    assert not stale, f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+@requires(AUTHENTICATED)
+def _new_view(request):  # pragma: no cover - never requested
+    raise AssertionError
+
+
+urlpatterns_with_extra = [path("nouvelle-page/", _new_view, name="nouvelle_page")]
+
+
+def test_an_added_url_without_entry_is_reported(settings):
+    """The completeness check really looks at the resolver: a new URL shows up."""
+    import rrupn.urls
+
+    module = type(rrupn)("extra_urls")
+    module.urlpatterns = [*rrupn.urls.urlpatterns, *urlpatterns_with_extra]
+    with override_settings(ROOT_URLCONF=module):
+        from django.urls import get_resolver
+
+        assert uncovered(matrix.entry_for, get_resolver(module).url_patterns) == ["nouvelle_page"]
+
+
+def _url(key, route, params, target):
+    kwargs = {}
+    for name in params:
+        if name == "uai":
+            kwargs[name] = target.uai
+        else:
+            assert name in matrix.SAMPLE_KWARGS, f"{key}: no sample value for {name!r}"
+            kwargs[name] = matrix.SAMPLE_KWARGS[name]
+    if key.endswith(route):  # unnamed pattern
+        return fill_route(route, kwargs)
+    try:
+        return reverse(key, kwargs=kwargs)
+    except NoReverseMatch:
+        return reverse(key, args=list(kwargs.values()))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "route", "params"), ALL_URLS, ids=[k for k, _r, _p in ALL_URLS])
+def test_permission_matrix(client, key, route, params, school, other_school, far_school):
+    entry = matrix.entry_for(key)
+    assert entry is not None, f"{key} has no matrix entry"
+    targets = {"own": school, "other_school": other_school, "other_department": far_school}
+    relations = matrix.RELATIONS if "uai" in params else ("own",)
+    users = {persona: make_persona(persona, school) for persona in matrix.PERSONAS}
+    mismatches = []
+    for persona, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for relation in relations:
+            url = _url(key, route, params, targets[relation])
+            status = client.get(url).status_code
+            expected = entry.expected(persona, relation)
+            if status != expected:
+                mismatches.append(f"{persona}/{relation} GET {url}: {status}, expected {expected}")
+    assert not mismatches, "\n".join(mismatches)
