@@ -43,7 +43,8 @@ def test_an_added_url_without_entry_is_reported(settings):
     with override_settings(ROOT_URLCONF=module):
         from django.urls import get_resolver
 
-        assert uncovered(matrix.entry_for, get_resolver(module).url_patterns) == ["nouvelle_page"]
+        with_extra = uncovered(matrix.entry_for, get_resolver(module).url_patterns)
+    assert set(with_extra) - set(uncovered(matrix.entry_for)) == {"nouvelle_page"}
 
 
 def _url(key, route, params, target):
