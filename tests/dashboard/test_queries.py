@@ -40,8 +40,10 @@ def test_srane_overview_queries_do_not_grow_with_establishments(client):
 def test_dashboard_and_inbox_queries_are_constant(client, school):
     user = UserFactory()
     RoleAssignmentFactory(user=user, establishment=school, role=Role.HEAD)
-    for _ in range(2):
+    for _ in range(2):  # at least two rows of each relation, so an N+1 shows
         RoleAssignmentFactory(user=user, establishment=EstablishmentFactory(), role=Role.TEACHER)
+        RoleAssignmentFactory(establishment=school, role=Role.RRUPN, yearly=True)
+        audit_record(actor=user, action="test", establishment=school, after={"x": 1})
     client.force_login(user)
     urls = [
         reverse("dashboard:establishment", args=[school.uai]),
