@@ -40,3 +40,6 @@ format: env
 
 clean:
 	rm -rf .venv .tools db.sqlite3 staticfiles media test-artifacts
+
+bench: env  ## queries and time of the screens at 136 and 11 000 establishments
+	$(PY) bench/screens.py
