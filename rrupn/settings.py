@@ -45,6 +45,9 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-secret-key-not-for-production-0123456789abcdefghij"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+if not ALLOWED_HOSTS:
+    # Otherwise every request would get a bare 400 and the cause would only show in the logs.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -271,7 +274,9 @@ if SAML_IDP_ENTITY_ID:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without a broker, tasks run inline: the demo needs neither Redis nor a worker.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Under pytest they run inline too, even with REDIS_URL set (CI on PostgreSQL + Redis): the real
+# broker is exercised by tests/infra, which start a real worker process without RRUPN_TESTING.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -301,7 +306,10 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 10
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if os.environ.get("EMAIL_FILE_PATH"):  # for the file-based backend (CI, staging)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Portail RRUPN <ne-pas-repondre@ac-limoges.fr>"
 )

@@ -1,15 +1,23 @@
 """E-mails as template triplets: templates/emails/<name>/{subject.txt, body.txt, body.html}."""
 
+import json
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    # Plain text is not HTML: "Zoé & Léa" must not arrive as "Zoé &amp; Léa".
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def render_email(name: str, context: dict) -> tuple[str, str, str]:
     context = {"SITE_URL": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}/subject.txt", context)
+    subject = _render_plain(f"emails/{name}/subject.txt", context)
     subject = " ".join(subject.split())  # one line, whatever the template did
-    text = render_to_string(f"emails/{name}/body.txt", context)
+    text = _render_plain(f"emails/{name}/body.txt", context)
     html = render_to_string(f"emails/{name}/body.html", context)
     return subject, text, html
 
@@ -24,10 +32,12 @@ def send_email_now(*, to: list[str], name: str, context: dict) -> None:
 def notify(*, to: list[str], name: str, context: dict) -> None:
     """Queue an e-mail; it leaves after the current transaction commits.
 
-    The context must be JSON-serialisable (ids and strings): the worker renders it.
+    The context must be JSON-serialisable (ids and strings): the worker renders it. Checked here,
+    because inline (eager) execution would hide a model instance that a real broker refuses.
     """
     from .tasks import send_email
 
+    json.dumps(context)
     recipients = [address for address in to if address]
     if recipients:
         send_email.delay(to=recipients, name=name, context=context)
