@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
+    "rrupn.accounts.providers.proconnect",  # OpenID Connect, ProConnect-compatible
     "allauth.socialaccount.providers.saml",
     "rrupn.accounts",
     "rrupn.establishments",
@@ -217,21 +217,27 @@ SOCIALACCOUNT_ONLY = SSO_CONFIGURED
 
 SOCIALACCOUNT_PROVIDERS: dict = {}
 if OIDC_SERVER_URL:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
-        "OAUTH_PKCE_ENABLED": env_bool("OIDC_PKCE", True),
+    _oidc = {
+        "server_url": OIDC_SERVER_URL,  # discovery: /.well-known/openid-configuration is appended
+        "scope": os.environ.get("OIDC_SCOPES", "openid profile email").split(),
+        # Link a login to an existing person by e-mail even without `email_verified` in the claims:
+        # only for an IdP that is authoritative for its agents' addresses (ProConnect, académie).
+        "email_authoritative": env_bool("OIDC_TRUST_EMAIL", False),
+    }
+    if os.environ.get("OIDC_TOKEN_AUTH_METHOD"):  # else chosen from discovery (post preferred)
+        _oidc["token_auth_method"] = os.environ["OIDC_TOKEN_AUTH_METHOD"]
+    if os.environ.get("OIDC_PKCE"):  # else on when discovery advertises S256
+        _oidc["oauth_pkce_enabled"] = env_bool("OIDC_PKCE", True)
+    if os.environ.get("OIDC_ACR_VALUES"):  # e.g. eidas1 for ProConnect
+        _oidc["auth_params"] = {"acr_values": os.environ["OIDC_ACR_VALUES"]}
+    SOCIALACCOUNT_PROVIDERS["proconnect"] = {
         "APPS": [
             {
                 "provider_id": os.environ.get("OIDC_PROVIDER_ID", "academie"),
                 "name": os.environ.get("OIDC_PROVIDER_NAME", "Compte académique"),
                 "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
                 "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
-                "settings": {
-                    "server_url": OIDC_SERVER_URL,
-                    "token_auth_method": os.environ.get(
-                        "OIDC_TOKEN_AUTH_METHOD", "client_secret_post"
-                    ),
-                    "scope": os.environ.get("OIDC_SCOPES", "openid profile email").split(),
-                },
+                "settings": _oidc,
             }
         ],
     }
@@ -245,12 +251,23 @@ if SAML_IDP_ENTITY_ID:
             slo_url=os.environ.get("SAML_IDP_SLO_URL", ""),
             x509cert=os.environ.get("SAML_IDP_X509CERT", ""),
         )
+    _saml_slug = os.environ.get("SAML_ORGANIZATION_SLUG", "academie")
+    _sp_advanced = {
+        "reject_idp_initiated_sso": env_bool("SAML_REJECT_IDP_INITIATED", True),
+        "want_assertion_signed": True,
+    }
+    if os.environ.get("SAML_SP_X509CERT"):  # optional SP key pair, to sign AuthnRequests
+        _sp_advanced.update(
+            x509cert=os.environ["SAML_SP_X509CERT"],
+            private_key=os.environ.get("SAML_SP_PRIVATE_KEY", ""),
+            authn_request_signed=True,
+        )
     SOCIALACCOUNT_PROVIDERS["saml"] = {
         "APPS": [
             {
                 "name": os.environ.get("SAML_PROVIDER_NAME", "Portail académique (ARENA)"),
                 "provider_id": SAML_IDP_ENTITY_ID,
-                "client_id": os.environ.get("SAML_ORGANIZATION_SLUG", "academie"),
+                "client_id": _saml_slug,  # in the URLs: /accounts/saml/<slug>/acs/
                 "settings": {
                     "attribute_mapping": {
                         "uid": ["uid", "ct-remote-user"],
@@ -259,12 +276,14 @@ if SAML_IDP_ENTITY_ID:
                         "first_name": ["ctfn", "givenName"],
                         "last_name": ["ctln", "sn"],
                     },
+                    "email_authoritative": env_bool("SAML_TRUST_EMAIL", False),
                     "idp": _idp,
-                    "sp": {"entity_id": f"{SITE_URL}/accounts/saml/"},
-                    "advanced": {
-                        "reject_idp_initiated_sso": env_bool("SAML_REJECT_IDP_INITIATED", True),
-                        "want_assertion_signed": True,
+                    "sp": {
+                        "entity_id": os.environ.get(
+                            "SAML_SP_ENTITY_ID", f"{SITE_URL}/accounts/saml/{_saml_slug}/metadata/"
+                        )
                     },
+                    "advanced": _sp_advanced,
                 },
             }
         ]

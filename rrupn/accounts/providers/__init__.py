@@ -1,0 +1,1 @@
+"""allauth providers of the portal."""

@@ -1,0 +1,1 @@
+"""allauth provider for OpenID Connect with ProConnect's constraints (nonce, long state, JWT userinfo)."""
