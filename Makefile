@@ -15,7 +15,18 @@ $(UV):
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-env: .venv/.synced
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+env: .venv/.synced $(MO_FILES)
+
+# Catalogues compile with Babel from the locked environment: a fresh machine needs no gettext.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.synced
+	.venv/bin/pybabel -q compile -i $< -o $@
+
+# Re-extract the French msgids into the English catalogue (a maintainer's task: needs gettext).
+messages: env
+	$(DEMO_ENV) $(PY) manage.py makemessages -l en --add-location=file \
+		--ignore='tests/*' --ignore='staticfiles/*' --ignore='media/*' --ignore='test-artifacts/*'
 
 demo-data: env
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rrupn.i18n.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +146,7 @@ if TESTING:
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["rrupn.formats"]  # dates as JJ/MM/AAAA in French
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -171,6 +172,16 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 
 CRISPY_TEMPLATE_PACK = "crispy_dsfr"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["crispy_dsfr"]
+# `{% crispy_field %}` renders a bare widget with its class name as CSS class: map it to the DSFR.
+CRISPY_CLASS_CONVERTERS = {
+    **dict.fromkeys(
+        "textinput emailinput numberinput urlinput passwordinput dateinput datetimeinput "
+        "timeinput textarea".split(),
+        "fr-input",
+    ),
+    **dict.fromkeys(["select", "selectmultiple", "nullbooleanselect"], "fr-select"),
+    **dict.fromkeys(["fileinput", "clearablefileinput"], "fr-upload"),
+}
 
 # Sessions and cookies: distinct names so an identity provider on the same host keeps its own.
 SESSION_COOKIE_NAME = "rrupn_session"

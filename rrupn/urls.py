@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from rrupn.access import capabilities as caps
+from rrupn.dashboard import components
 from rrupn.dashboard import views as dashboard_views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("compte/", include("rrupn.accounts.urls")),
     path("", include("rrupn.dashboard.urls")),
+    path("composants/", components.components, name="components"),
     path("admin/", admin.site.urls),
 ]
 

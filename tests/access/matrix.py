@@ -83,6 +83,7 @@ MATRIX = {
     "dashboard:audit_log": EstablishmentPage(DIRECTION),
     "dashboard:srane_overview": SranePage(with_uai=False),
     "dashboard:srane_establishment": SranePage(with_uai=True),
+    "components": LOGGED_IN,  # the DSFR components page, for anyone logged in
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -117,8 +118,8 @@ MATRIX = {
     "saml_sls": Fixed(anonymous=404, staff=404),
     "saml_metadata": Fixed(anonymous=404, staff=404),
     "saml_login": Fixed(anonymous=404, staff=404),
-    "openid_connect_login": Fixed(anonymous=404, staff=404),
-    "openid_connect_callback": Fixed(anonymous=404, staff=404),
+    "proconnect_login": Fixed(anonymous=404, staff=404),
+    "proconnect_callback": Fixed(anonymous=404, staff=404),
     # Django admin: every page but its login sends non-staff people to the admin login.
     "admin:*": ADMIN_ONLY,
     "admin:login": Fixed(anonymous=200, staff=200),

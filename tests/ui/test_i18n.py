@@ -1,0 +1,113 @@
+"""French first, English through the catalogue compiled by `make env` (Babel, no gettext)."""
+
+import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+from .html import one, parse
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"
+CORE_SCREENS = (
+    "templates/base.html",
+    "templates/partials/",
+    "templates/dashboard/",
+    "templates/account/",
+    "templates/components/",
+    "templates/crispy_dsfr/",
+    "templates/403.html",
+    "templates/404.html",
+    "rrupn/dashboard/",
+)
+
+
+def test_catalogue_is_compiled_and_current():
+    compiled = CATALOGUE.with_suffix(".mo")
+    assert compiled.exists(), "locale/en/LC_MESSAGES/django.mo is missing: run `make env`"
+    assert compiled.stat().st_mtime >= CATALOGUE.stat().st_mtime, "stale .mo: run `make env`"
+
+
+def test_core_screens_are_fully_translated():
+    with CATALOGUE.open("rb") as po:
+        catalogue = read_po(po)
+    core = [
+        message
+        for message in catalogue
+        if message.id and any(path.startswith(CORE_SCREENS) for path, _line in message.locations)
+    ]
+    assert len(core) > 100
+    untranslated = [
+        message.id
+        for message in core
+        if message.fuzzy
+        or not (message.string if isinstance(message.string, str) else all(message.string))
+    ]
+    assert not untranslated
+
+
+@pytest.mark.django_db
+def test_dashboard_follows_the_language_switch(client, persona_user, school):
+    client.force_login(persona_user("rrupn"))
+    dashboard = reverse("dashboard:establishment", args=[school.uai])
+
+    doc = parse(client.get(dashboard).content.decode())
+    assert doc.get("lang") == "fr"
+    assert one(doc, "//h1").text == "Tableau de bord"
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": dashboard})
+    assert response.status_code == 302 and response.url == dashboard
+    doc = parse(client.get(dashboard).content.decode())
+    assert doc.get("lang") == "en"
+    assert one(doc, "//h1").text == "Dashboard"
+    body = doc.text_content()
+    assert "Log out" in body and "The school year at a glance" in body
+    assert "Se déconnecter" not in body
+    assert one(doc, '//button[@name="language"]').get("value") == "fr"
+
+    client.post(reverse("set_language"), {"language": "fr", "next": dashboard})
+    assert one(parse(client.get(dashboard).content.decode()), "//h1").text == "Tableau de bord"
+
+
+@pytest.mark.django_db
+def test_french_first_even_for_an_english_browser(client, persona_user, school):
+    client.force_login(persona_user("rrupn"))
+    dashboard = reverse("dashboard:establishment", args=[school.uai])
+    response = client.get(dashboard, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    doc = parse(response.content.decode())
+    assert doc.get("lang") == "fr" and "Se déconnecter" in doc.text_content()
+    assert response.headers["Content-Language"] == "fr"
+
+
+def test_the_form_pack_speaks_english_too():
+    from .test_crispy_pack import PackForm
+
+    with translation.override("en"):
+        html = (
+            engines["django"]
+            .from_string("{% load crispy_forms_tags %}{{ f|crispy }}")
+            .render({"f": PackForm()})
+        )
+    assert "Notes (optional)" in " ".join(parse(html).text_content().split())
+    assert "Unless stated otherwise, all fields are required." in html
+
+
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("fr", "05/03/2026 · 05/03/2026 · 05/03/2026 14:30"),
+        ("en", "5 March 2026 · 05/03/2026 · 05/03/2026 14:30"),
+    ],
+)
+def test_dates_are_day_first(language, expected, settings):
+    moment = datetime.datetime(2026, 3, 5, 14, 30, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    template = engines["django"].from_string(
+        '{{ day|date }} · {{ day|date:"SHORT_DATE_FORMAT" }} · {{ moment|date:"SHORT_DATETIME_FORMAT" }}'
+    )
+    with translation.override(language):
+        assert template.render({"day": moment.date(), "moment": moment}) == expected
