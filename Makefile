@@ -43,7 +43,7 @@ test: env
 lint: env
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEMO_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 format: env
 	.venv/bin/ruff check --fix .
