@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from rrupn.audit.services import audit_record
+
 from .models import RoleAssignment, SraneScope, User
+
+
+def role_snapshot(assignment: RoleAssignment) -> dict:
+    return {
+        "personne": assignment.user.email,
+        "etablissement": assignment.establishment.uai,
+        "role": assignment.role,
+        "annee": str(assignment.school_year or ""),
+    }
 
 
 class RoleInline(admin.TabularInline):
@@ -37,3 +48,26 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name", "establishment__uai", "establishment__name"]
     autocomplete_fields = ["user", "establishment"]
     list_select_related = ["user", "establishment", "school_year"]
+
+    # Role changes made in the admin go to the establishment's journal like any other.
+    def save_model(self, request, obj, form, change):
+        before = role_snapshot(RoleAssignment.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="role.changed" if change else "role.granted",
+            obj=obj,
+            before=before,
+            after=role_snapshot(obj),
+            summary=f"Rôle {obj.get_role_display()} de {obj.user} (administration)",
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            actor=request.user,
+            action="role.revoked",
+            obj=obj,
+            before=role_snapshot(obj),
+            summary=f"Rôle {obj.get_role_display()} retiré à {obj.user} (administration)",
+        )
+        super().delete_model(request, obj)
