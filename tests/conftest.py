@@ -50,6 +50,15 @@ def _strict_templates(settings):
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = Strict("%s")
 
 
+def load_reference_rules() -> None:
+    """The reference data of the migrations, again: a transactional test's flush drops it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("rrupn.establishments.migrations.0002_reference_data").load(apps, None)
+
+
 @pytest.fixture
 def school(db):
     """Own school: a collège of Haute-Vienne (87)."""

@@ -8,7 +8,7 @@ from django.conf import settings
 from rrupn.accounts.demo import DEMO_PASSWORD, load_demo
 from rrupn.establishments.services import establishments_import
 
-from ..conftest import chromium_path, service_or_skip
+from ..conftest import chromium_path, load_reference_rules, service_or_skip
 
 # No downloaded browser (`playwright install` is blocked here): launch the system Chromium.
 CHROMIUM_ARGS = [
@@ -46,6 +46,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def reference_data(live_server):
     """The 136 real establishments and the demo people, as `make demo` loads them."""
+    load_reference_rules()
     result = establishments_import(text=ESTABLISHMENTS_CSV.read_text(encoding="utf-8"))
     assert not result.errors, result.errors
     load_demo()

@@ -9,8 +9,7 @@ from rrupn.accounts.demo import BLUM, MAUPASSANT
 
 pytestmark = [
     pytest.mark.browser,
-    # serialized_rollback: the flush of transactional tests would otherwise drop migration data.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -29,6 +28,7 @@ def test_rrupn_logs_in_and_switches_establishment(page, live_server, login, cons
     expect(page).to_have_url(f"{live_server.url}/etablissement/{MAUPASSANT}/")
     expect(page.locator("h1")).to_have_text("Tableau de bord")
     expect(page.locator("main")).to_contain_text("Maupassant")
+    expect(page.locator("main")).to_contain_text("Département de la Haute-Vienne")
     assert_dsfr_styled(page, console)
     screenshot("rrupn-dashboard")
 
