@@ -314,7 +314,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "missions-calendar": {
+        "task": "missions.tasks.follow_letters_calendar",
+        "schedule": 60
+        * 60
+        * 6,  # every six hours: a start date or a year end is caught the same day
+    },
+}
 
 CACHES = {
     "default": (

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("compte/", include("rrupn.accounts.urls")),
     path("", include("rrupn.dashboard.urls")),
+    path("etablissement/<str:uai>/lettres/", include("missions.urls")),
     path("composants/", components.components, name="components"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,8 @@
 Each app registers, from its `AppConfig.ready()`:
 - checklist items for the RRUPN dashboard: `checklist.register(ChecklistItem(...))`;
 - approval-inbox sources for the head: `inbox.register(InboxSource(...))`;
-- SRANE overview columns: `srane_columns.register(SraneColumn(...))`.
+- SRANE overview columns: `srane_columns.register(SraneColumn(...))`;
+- SRANE overview figures above the table: `srane_figures.register(SraneFigure(...))`.
 
 Every callable works on a batch (all establishments of a page at once), so a screen runs a
 constant number of queries whatever the number of rows.
@@ -55,6 +56,15 @@ class SraneColumn:
     values: Callable
 
 
+@dataclass(frozen=True)
+class SraneFigure:
+    key: str
+    label: str
+    order: int
+    # (départements: tuple, school_year) -> list[(label, value text)]
+    values: Callable
+
+
 class Registry:
     def __init__(self, name: str):
         self.name = name
@@ -76,3 +86,4 @@ class Registry:
 checklist = Registry("checklist")
 inbox = Registry("inbox")
 srane_columns = Registry("srane_columns")
+srane_figures = Registry("srane_figures")

@@ -11,7 +11,7 @@ from rrupn.access.middleware import SESSION_KEY
 from rrupn.audit.models import AuditEntry
 from rrupn.establishments.models import Department, Establishment
 
-from .registry import checklist, inbox, srane_columns
+from .registry import checklist, inbox, srane_columns, srane_figures
 
 
 @requires(caps.PUBLIC)
@@ -102,6 +102,10 @@ def srane_overview(request):
     columns = list(srane_columns)
     values = {column.key: column.values(establishments, request.school_year) for column in columns}
     rows = [(est, [values[column.key].get(est.pk) for column in columns]) for est in establishments]
+    departments = (chosen,) if chosen else request.access.srane_departments
+    figures = [
+        (figure, figure.values(departments, request.school_year)) for figure in srane_figures
+    ]
     department_choices = [
         (value, label)
         for value, label in Department.choices
@@ -116,6 +120,7 @@ def srane_overview(request):
             "page": page,
             "department": chosen,
             "department_choices": department_choices,
+            "figures": figures,
         },
     )
 

@@ -33,6 +33,22 @@ class EstablishmentPage:
 
 
 @dataclass(frozen=True)
+class EstablishmentObjectPage:
+    """A page of one object of the own school (the sample letter, drafted by the direction for
+    another teacher): roles in `visible` get `ok`, other staff 404, like other schools."""
+
+    visible: frozenset
+    ok: int = 200
+
+    def expected(self, persona, relation):
+        if persona == ANONYMOUS:
+            return LOGIN
+        if persona in STAFF and relation == "own" and persona in self.visible:
+            return self.ok
+        return 404
+
+
+@dataclass(frozen=True)
 class SranePage:
     """A SRANE page; with a `uai`, an establishment outside the scope is 404."""
 
@@ -83,7 +99,18 @@ MATRIX = {
     "dashboard:audit_log": EstablishmentPage(DIRECTION),
     "dashboard:srane_overview": SranePage(with_uai=False),
     "dashboard:srane_establishment": SranePage(with_uai=True),
-    "components": LOGGED_IN,  # the DSFR components page, for anyone logged in
+    "components": LOGGED_IN,
+    # Mission letters: every staff member reaches the pages (the future RRUPN is often still a
+    # teacher); which letters each one sees is narrowed per object (tests/missions/).
+    "missions:list": EstablishmentPage(ALL_STAFF),
+    "missions:create": EstablishmentPage(ALL_STAFF),
+    "missions:detail": EstablishmentObjectPage(DIRECTION),
+    "missions:edit": EstablishmentObjectPage(DIRECTION),
+    "missions:pdf": EstablishmentObjectPage(DIRECTION, ok=302),  # not signed: back to the letter
+    "missions:pdf_retry": EstablishmentPage(ALL_STAFF, ok=405),  # POST only
+    "missions:transition": EstablishmentPage(
+        ALL_STAFF, ok=405
+    ),  # POST only  # the DSFR components page, for anyone logged in
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -136,6 +163,8 @@ SAMPLE_KWARGS = {
     "content_type_id": "1",
     "id": "1",
     "url": "page-inconnue/",
+    "pk": "<the sample letter of the own school>",
+    "action": "signer",
 }
 
 

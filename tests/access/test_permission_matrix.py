@@ -47,14 +47,21 @@ def test_an_added_url_without_entry_is_reported(settings):
     assert set(with_extra) - set(uncovered(matrix.entry_for)) == {"nouvelle_page"}
 
 
-def _url(key, route, params, target):
+def sample_letter(school, head):
+    """A draft letter of the own school, naming a teacher who is none of the personas."""
+    from tests.missions.factories import MissionLetterFactory
+
+    return MissionLetterFactory(establishment=school, created_by=head)
+
+
+def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
         if name == "uai":
             kwargs[name] = target.uai
         else:
-            assert name in matrix.SAMPLE_KWARGS, f"{key}: no sample value for {name!r}"
-            kwargs[name] = matrix.SAMPLE_KWARGS[name]
+            assert name in samples, f"{key}: no sample value for {name!r}"
+            kwargs[name] = samples[name]
     if key.endswith(route):  # unnamed pattern
         return fill_route(route, kwargs)
     try:
@@ -71,13 +78,14 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
     targets = {"own": school, "other_school": other_school, "other_department": far_school}
     relations = matrix.RELATIONS if "uai" in params else ("own",)
     users = {persona: make_persona(persona, school) for persona in matrix.PERSONAS}
+    samples = {**matrix.SAMPLE_KWARGS, "pk": str(sample_letter(school, users["head"]).pk)}
     mismatches = []
     for persona, user in users.items():
         client.logout()
         if user is not None:
             client.force_login(user)
         for relation in relations:
-            url = _url(key, route, params, targets[relation])
+            url = _url(key, route, params, targets[relation], samples)
             status = client.get(url).status_code
             expected = entry.expected(persona, relation)
             if status != expected:
