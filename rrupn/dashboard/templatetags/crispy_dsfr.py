@@ -83,8 +83,9 @@ def dsfr_widget(field):
     """Render the widget of a single-control field with its DSFR class and ARIA links."""
     kind = dsfr_kind(field)
     widget = field.field.widget
-    if isinstance(widget, forms.DateInput) and widget.input_type == "text":
-        # The browser's date picker wants ISO values; DateField accepts ISO input in every locale.
+    if isinstance(widget, forms.DateInput) and widget.input_type in ("text", "date"):
+        # The browser's date picker wants ISO values (a localized 01/09/2026 shows an empty
+        # field); DateField accepts ISO input in every locale. Also for attrs={"type": "date"}.
         widget.input_type = "date"
         widget.format = "%Y-%m-%d"
     classes = widget.attrs.get("class", "").split()
