@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from rrupn.establishments.models import Establishment, SchoolYear
+from rrupn.establishments.models import Department, Establishment, SchoolYear
 
 # --- Reference data (data migration, editable by the SRANE in the admin) ------------------------
 
@@ -257,3 +257,65 @@ class LetterTask(models.Model):
         if self.shared_with.needs_name and self.shared_with_name:
             return self.shared_with_name
         return self.shared_with.label
+
+
+# --- Batch export for the SRANE ------------------------------------------------------------
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    READY = "ready", _("Prêt")
+    FAILED = "failed", _("En échec")
+
+
+class LetterExport(models.Model):
+    """One ZIP of the letters of a département (or, blank, of the académie) for a school year,
+    built by a worker; `done`/`total` is the progress the page polls."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("demandé par")
+    )
+    school_year = models.ForeignKey(SchoolYear, models.PROTECT, verbose_name=_("année scolaire"))
+    department = models.CharField(
+        _("département"),
+        max_length=2,
+        choices=Department.choices,
+        blank=True,
+        help_text=_("Vide : toute l'académie."),
+    )
+    status = models.CharField(
+        _("état"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("lettres à exporter"), default=0)
+    done = models.PositiveIntegerField(_("lettres exportées"), default=0)
+    file = models.FileField(_("archive ZIP"), upload_to="exports/", blank=True)
+    error = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export de lettres de mission")
+        verbose_name_plural = _("exports de lettres de mission")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Export {self.scope_label} {self.school_year.label}"
+
+    @property
+    def scope_label(self) -> str:
+        return self.get_department_display() if self.department else str(_("toute l'académie"))
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.READY:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+
+    @property
+    def download_name(self) -> str:
+        return f"lettres-de-mission-{self.school_year.label}-{self.department or 'academie'}.zip"

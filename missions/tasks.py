@@ -14,3 +14,11 @@ def render_letter_pdf(letter_id: int) -> None:
     from .pdf import letter_pdf_render
 
     letter_pdf_render(letter_id=letter_id)
+
+
+@shared_task
+def export_mission_letters_task(export_id: int) -> None:
+    """Build a SRANE batch export (progress on the LetterExport row the page polls)."""
+    from .export import letter_export_build
+
+    letter_export_build(export_id=export_id)

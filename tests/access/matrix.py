@@ -65,6 +65,22 @@ class SranePage:
 
 
 @dataclass(frozen=True)
+class SraneOwnedPage:
+    """A SRANE object of one person (the sample export, requested by the `owner` persona):
+    the owner gets `ok`, any other SRANE 404 (it does not exist for them), staff 403."""
+
+    owner: str
+    ok: int = 200
+
+    def expected(self, persona, relation):
+        if persona == ANONYMOUS:
+            return LOGIN
+        if persona in STAFF:
+            return 403
+        return self.ok if persona == self.owner else 404
+
+
+@dataclass(frozen=True)
 class Fixed:
     """Same answer whatever the relation: `anonymous`, `staff` and `srane` statuses."""
 
@@ -111,6 +127,10 @@ MATRIX = {
     "missions:transition": EstablishmentPage(
         ALL_STAFF, ok=405
     ),  # POST only  # the DSFR components page, for anyone logged in
+    # SRANE batch export of the letters; an export is its requester's only.
+    "missions_srane:exports": SranePage(with_uai=False),
+    "missions_srane:export_status": SraneOwnedPage(owner="srane_department"),
+    "missions_srane:export_download": SraneOwnedPage(owner="srane_department", ok=302),  # queued
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -165,6 +185,7 @@ SAMPLE_KWARGS = {
     "url": "page-inconnue/",
     "pk": "<the sample letter of the own school>",
     "action": "signer",
+    "export_id": "<the sample export of the SRANE département persona>",
 }
 
 

@@ -54,6 +54,16 @@ def sample_letter(school, head):
     return MissionLetterFactory(establishment=school, created_by=head)
 
 
+def sample_export(srane):
+    """A queued batch export requested by the SRANE département persona."""
+    from missions.models import LetterExport
+    from rrupn.establishments.models import SchoolYear
+
+    return LetterExport.objects.create(
+        created_by=srane, school_year=SchoolYear.current(), department="87"
+    )
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -78,7 +88,11 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
     targets = {"own": school, "other_school": other_school, "other_department": far_school}
     relations = matrix.RELATIONS if "uai" in params else ("own",)
     users = {persona: make_persona(persona, school) for persona in matrix.PERSONAS}
-    samples = {**matrix.SAMPLE_KWARGS, "pk": str(sample_letter(school, users["head"]).pk)}
+    samples = {
+        **matrix.SAMPLE_KWARGS,
+        "pk": str(sample_letter(school, users["head"]).pk),
+        "export_id": str(sample_export(users["srane_department"]).pk),
+    }
     mismatches = []
     for persona, user in users.items():
         client.logout()
