@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Case, F, Max, PositiveIntegerField, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,9 +181,20 @@ def _refuse(letter, revision, verb):
     )
 
 
+# Fields a transition sets that the PDF prints (the approvals): those steps request a new PDF.
+PRINTED_FIELDS = {"head", "signed_at", "accepted_at"}
+
+
 def _step(letter, *, user, revision, sources, target, action, summary, comment="", **changes):
     """The one place where a letter changes state."""
     before = _snapshot(letter)
+    if not PRINTED_FIELDS & changes.keys():
+        # Activation, archiving, replacement print nothing new: the stored PDF stays current.
+        changes["pdf_revision"] = Case(
+            When(pdf_status=PdfStatus.READY, pdf_revision=F("revision"), then=F("revision") + 1),
+            default=F("pdf_revision"),
+            output_field=PositiveIntegerField(),
+        )
     updated = MissionLetter.objects.filter(
         pk=letter.pk, revision=revision, state__in=sources
     ).update(state=target, revision=F("revision") + 1, updated_at=timezone.now(), **changes)

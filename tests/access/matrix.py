@@ -124,6 +124,9 @@ MATRIX = {
     "missions:edit": EstablishmentObjectPage(DIRECTION),
     "missions:pdf": EstablishmentObjectPage(DIRECTION, ok=302),  # not signed: back to the letter
     "missions:pdf_retry": EstablishmentPage(ALL_STAFF, ok=405),  # POST only
+    # Public check of a printed letter; the sample code matches no letter.
+    "verification:form": PUBLIC,
+    "verification:code": Fixed(anonymous=404, staff=404),
     "missions:transition": EstablishmentPage(
         ALL_STAFF, ok=405
     ),  # POST only  # the DSFR components page, for anyone logged in
@@ -186,6 +189,7 @@ SAMPLE_KWARGS = {
     "pk": "<the sample letter of the own school>",
     "action": "signer",
     "export_id": "<the sample export of the SRANE département persona>",
+    "code": "CODE-INCONNU-0000",
 }
 
 

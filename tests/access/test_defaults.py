@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from .urlwalk import iter_urls
 
-# Views reachable without logging in: login, SSO endpoints, password reset, health, language.
-APPROVED_PUBLIC_PREFIXES = ("accounts/", "admin/login/", "sante/", "langue/")
+# Views reachable without logging in: login, SSO endpoints, password reset, health, language,
+# the verification of a printed mission letter.
+APPROVED_PUBLIC_PREFIXES = ("accounts/", "admin/login/", "sante/", "langue/", "verifier/")
 
 
 def _public_routes():
