@@ -169,4 +169,65 @@ def load_demo() -> list[tuple[str, str]]:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     summary.append((ADMIN[0], "Administrateur du site"))
+    _demo_letters(establishments, year)
     return summary
+
+
+def _demo_letters(establishments, year) -> None:
+    """A letter in force at Maupassant, one waiting for the head's signature at Perrier."""
+    from missions import services
+    from missions.models import ImpRate, MissionLetter, MissionTask, SharingPartner
+
+    def people(uai, head_email, rrupn_email):
+        head = User.objects.get(email=head_email)
+        rrupn = User.objects.get(email=rrupn_email)
+        est = establishments[uai]
+        roles = lambda user: frozenset(  # noqa: E731
+            RoleAssignment.objects.active(year)
+            .filter(user=user, establishment=est)
+            .values_list("role", flat=True)
+        )
+        return est, head, rrupn, roles
+
+    tasks = list(MissionTask.objects.filter(function__number__in=[1, 2, 3]).order_by("pk"))
+    gar = SharingPartner.objects.get(code="resp-gar")
+    choices = [services.TaskChoice(t, gar if "GAR" in t.title else None) for t in tasks[::2]]
+
+    est, head, rrupn, roles = people(
+        MAUPASSANT, "henri.bergeronnette@ac-limoges.fr", "camille.fauvette@ac-limoges.fr"
+    )
+    if not MissionLetter.objects.filter(establishment=est, school_year=year).exists():
+        data = services.LetterData(
+            rrupn=rrupn,
+            starts_on=year.starts_on,
+            ends_on=year.ends_on,
+            imp_rate=ImpRate.objects.get(amount=1250),
+            clauses="Deux heures hebdomadaires dégagées.",
+            tasks=choices,
+        )
+        letter = services.letter_create(
+            establishment=est, school_year=year, author=head, roles=roles(head), data=data
+        )
+        services.letter_propose(
+            letter=letter, user=head, roles=roles(head), revision=letter.revision
+        )
+        services.letter_sign(letter=letter, user=head, roles=roles(head), revision=letter.revision)
+        services.letter_accept(letter=letter, user=rrupn, revision=letter.revision)
+
+    est, head, rrupn, roles = people(
+        PERRIER, "sophie.alouette@ac-limoges.fr", "hugo.bouvreuil@ac-limoges.fr"
+    )
+    if not MissionLetter.objects.filter(establishment=est, school_year=year).exists():
+        data = services.LetterData(
+            rrupn=rrupn,
+            starts_on=year.starts_on,
+            ends_on=year.ends_on,
+            imp_rate=ImpRate.objects.get(amount=625),
+            tasks=choices,
+        )
+        letter = services.letter_create(
+            establishment=est, school_year=year, author=rrupn, roles=roles(rrupn), data=data
+        )
+        services.letter_propose(
+            letter=letter, user=rrupn, roles=roles(rrupn), revision=letter.revision
+        )
