@@ -28,7 +28,11 @@ def test_demo_people_cover_every_persona_and_load_twice(django_capture_on_commit
     counts = (User.objects.count(), RoleAssignment.objects.count(), MissionLetter.objects.count())
     with django_capture_on_commit_callbacks(execute=True):
         load()
-    assert (User.objects.count(), RoleAssignment.objects.count(), MissionLetter.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        RoleAssignment.objects.count(),
+        MissionLetter.objects.count(),
+    ) == counts
 
     assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
     assert set(SraneScope.objects.values_list("level", flat=True)) == set(SraneLevel.values)
@@ -36,7 +40,9 @@ def test_demo_people_cover_every_persona_and_load_twice(django_capture_on_commit
     assert {d for d, _k in schools} == {"19", "23", "87"}
     assert {"college", "lycee"} <= {k for _d, k in schools}
     camille = User.objects.get(email="camille.fauvette@ac-limoges.fr")
-    assert RoleAssignment.objects.filter(user=camille).values("establishment").distinct().count() == 2
+    assert (
+        RoleAssignment.objects.filter(user=camille).values("establishment").distinct().count() == 2
+    )
 
     states = dict(MissionLetter.objects.values_list("establishment__uai", "state"))
     assert states == {"0870022B": LetterState.ACTIVE, "0190032G": LetterState.PROPOSED}
