@@ -26,8 +26,10 @@ urlpatterns = [
     path("compte/", include("rrupn.accounts.urls")),
     path("", include("rrupn.dashboard.urls")),
     path("etablissement/<str:uai>/lettres/", include("missions.urls")),
+    path("etablissement/<str:uai>/commission/", include("commission.urls")),
     path("verifier/", include("missions.public_urls")),  # public: checks a printed letter
     path("srane/lettres/", include("missions.srane_urls")),
+    path("srane/commission/", include("commission.srane_urls")),
     path("composants/", components.components, name="components"),
     path("admin/", admin.site.urls),
 ]
