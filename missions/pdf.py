@@ -1,29 +1,23 @@
 """The PDF of a mission letter: rendered by a worker once a signature or an acceptance commits.
 
-Fonts and images come from our static files on disk, never from the network. A rendering
-failure marks the PDF "en échec" and is logged; it never reaches the request that triggered it
-(in the demo, tasks run inline right after that request's commit).
+The HTML → PDF machinery (static-file fetcher, Marianne) is the project's, in rrupn.pdf. A
+rendering failure marks the PDF "en échec" and is logged; it never reaches the request that
+triggered it (in the demo, tasks run inline right after that request's commit).
 """
 
 import logging
-import mimetypes
-import posixpath
 from itertools import groupby
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from rrupn.pdf import FatalURLFetchingError, RefusedURL, StaticFileFetcher, render_pdf, short_error
 
 from .models import LetterState, MissionLetter, PdfStatus
+
+__all__ = ["RefusedURL", "StaticFileFetcher", "letter_pdf_bytes", "letter_pdf_render"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,53 +29,6 @@ PRINTABLE_STATES = (
     LetterState.ARCHIVED,
     LetterState.REPLACED,
 )
-
-
-class RefusedURL(ValueError):
-    pass
-
-
-class StaticFileFetcher(URLFetcher):
-    """Serve `STATIC_URL` paths from disk (finders, then the collected files); refuse the rest.
-
-    Built with `fail_on_errors=True`: a refused or missing resource stops the rendering
-    instead of printing a letter with a fallback font or a hole.
-    """
-
-    def __init__(self, base_url: str, **kwargs):
-        kwargs.setdefault("fail_on_errors", True)
-        super().__init__(**kwargs)
-        base = urlsplit(base_url)
-        self._origin = (base.scheme, base.netloc)
-
-    def fetch(self, url, headers=None):
-        full_path = self.static_path(url)
-        content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            full_path.as_uri(), full_path.open("rb"), {"Content-Type": content_type}
-        )
-
-    def static_path(self, url: str) -> Path:
-        parts = urlsplit(url)
-        prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-        if (parts.scheme, parts.netloc) != self._origin or not parts.path.startswith(prefix):
-            raise RefusedURL(f"Ressource refusée (hors fichiers statiques) : {url}")
-        relative = unquote(parts.path[len(prefix) :])
-        if posixpath.normpath(relative) != relative or relative.startswith(("/", "..")):
-            raise RefusedURL(f"Chemin refusé : {url}")
-        try:
-            found = finders.find(relative)
-            if not found and staticfiles_storage.exists(relative):
-                found = staticfiles_storage.path(relative)  # hashed name after collectstatic
-        except SuspiciousFileOperation as exc:
-            raise RefusedURL(f"Chemin refusé : {url}") from exc
-        if not found:
-            raise RefusedURL(f"Fichier statique introuvable : {url}")
-        return Path(found)
-
-
-def _base_url() -> str:
-    return settings.SITE_URL + "/"
 
 
 def letter_context(letter: MissionLetter) -> dict:
@@ -120,10 +67,7 @@ def letter_pdf_bytes(letter: MissionLetter) -> bytes:
     # An official French document, whatever language the triggering request used.
     with translation.override("fr"):
         html = render_to_string("missions/pdf/letter.html", letter_context(letter))
-    base_url = _base_url()
-    return HTML(
-        string=html, base_url=base_url, url_fetcher=StaticFileFetcher(base_url, timeout=5)
-    ).write_pdf(font_config=FontConfiguration())
+    return render_pdf(html)
 
 
 def _file_name(letter: MissionLetter) -> str:
@@ -149,7 +93,7 @@ def letter_pdf_render(*, letter_id: int) -> None:
     except (Exception, FatalURLFetchingError) as exc:
         logger.exception("PDF of letter %s (revision %s) failed", letter_id, revision)
         MissionLetter.objects.filter(pk=letter_id, revision=revision).update(
-            pdf_status=PdfStatus.FAILED, pdf_error=_short(exc)
+            pdf_status=PdfStatus.FAILED, pdf_error=short_error(exc)
         )
         return
     stored = MissionLetter.objects.filter(pk=letter_id, revision=revision).update(
@@ -165,8 +109,3 @@ def letter_pdf_render(*, letter_id: int) -> None:
 
 def _stored(letter: MissionLetter) -> bool:
     return bool(letter.pdf_is_current and letter.pdf and letter.pdf.storage.exists(letter.pdf.name))
-
-
-def _short(exc: BaseException) -> str:
-    cause = exc.__cause__ or exc
-    return f"{type(cause).__name__}: {cause}"[:500]
