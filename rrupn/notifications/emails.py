@@ -22,22 +22,34 @@ def render_email(name: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def send_email_now(*, to: list[str], name: str, context: dict) -> None:
+def send_email_now(
+    *, to: list[str], name: str, context: dict, attachments: list[dict] | None = None
+) -> None:
+    """Attachments: [{"filename": …, "content": text, "mimetype": "text/calendar"}]."""
     subject, text, html = render_email(name, context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
+    for attachment in attachments or ():
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.send()
 
 
-def notify(*, to: list[str], name: str, context: dict) -> None:
+def notify(
+    *, to: list[str], name: str, context: dict, attachments: list[dict] | None = None
+) -> None:
     """Queue an e-mail; it leaves after the current transaction commits.
 
-    The context must be JSON-serialisable (ids and strings): the worker renders it. Checked here,
-    because inline (eager) execution would hide a model instance that a real broker refuses.
+    The context and the attachments (text, e.g. an .ics) must be JSON-serialisable: the worker
+    renders and sends them. Checked here, because inline (eager) execution would hide a model
+    instance that a real broker refuses.
     """
     from .tasks import send_email
 
-    json.dumps(context)
+    json.dumps([context, attachments])
     recipients = [address for address in to if address]
-    if recipients:
+    if not recipients:
+        return
+    if attachments:  # without: the very message a worker of the previous release understands
+        send_email.delay(to=recipients, name=name, context=context, attachments=attachments)
+    else:
         send_email.delay(to=recipients, name=name, context=context)

@@ -110,3 +110,17 @@ def test_every_project_task_waits_for_commit():
     ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
     assert send_email in ours
     assert all(isinstance(task, TransactionAwareTask) for task in ours)
+
+
+@pytest.mark.django_db
+def test_text_attachments_travel_with_the_message(mailoutbox, django_capture_on_commit_callbacks):
+    ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    attachment = {"filename": "reunion.ics", "content": ics, "mimetype": "text/calendar"}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(to=[RECIPIENT], name="test", context={"name": "Camille"}, attachments=[attachment])
+        notify(to=[RECIPIENT], name="test", context={"name": "Léa"})
+    with_file, without = mailoutbox
+    assert with_file.attachments == [("reunion.ics", ics, "text/calendar")]
+    assert without.attachments == []
+    with pytest.raises(TypeError):
+        notify(to=[RECIPIENT], name="test", context={}, attachments=[{"content": b"\x00"}])
