@@ -134,6 +134,18 @@ MATRIX = {
     "missions_srane:exports": SranePage(with_uai=False),
     "missions_srane:export_status": SraneOwnedPage(owner="srane_department"),
     "missions_srane:export_download": SraneOwnedPage(owner="srane_department", ok=302),  # queued
+    # Commission: purchase proposals (RRUPN and direction propose, gestion sees the budget,
+    # the head side decides) and remarkable practices (all staff read, pilots write and share).
+    "commission:purchase_list": EstablishmentPage(DIRECTION | {"rrupn", "gestionnaire"}),
+    "commission:purchase_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:purchase_detail": EstablishmentPage(DIRECTION | {"rrupn", "gestionnaire"}),
+    "commission:purchase_decide": EstablishmentPage(DIRECTION, ok=405),  # POST only
+    "commission:practice_list": EstablishmentPage(ALL_STAFF),
+    "commission:practice_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:practice_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:practice_share": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),  # POST only
+    "commission:practice_unshare": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
+    "commission_srane:practice_feed": SranePage(with_uai=False),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -190,6 +202,8 @@ SAMPLE_KWARGS = {
     "action": "signer",
     "export_id": "<the sample export of the SRANE département persona>",
     "code": "CODE-INCONNU-0000",
+    "purchase_id": "<the sample purchase proposal of the own school>",
+    "practice_id": "<the sample remarkable practice of the own school>",
 }
 
 

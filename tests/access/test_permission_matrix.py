@@ -64,6 +64,20 @@ def sample_export(srane):
     )
 
 
+def sample_purchase(school, author):
+    """A purchase proposal of the own school, waiting for the head's decision."""
+    from tests.commission.factories_purchases import PurchaseProposalFactory
+
+    return PurchaseProposalFactory(establishment=school, proposed_by=author)
+
+
+def sample_practice(school, author):
+    """A remarkable practice of the own school, not shared."""
+    from tests.commission.factories_practices import PracticeFactory
+
+    return PracticeFactory(establishment=school, author=author)
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -92,6 +106,8 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         **matrix.SAMPLE_KWARGS,
         "pk": str(sample_letter(school, users["head"]).pk),
         "export_id": str(sample_export(users["srane_department"]).pk),
+        "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
+        "practice_id": str(sample_practice(school, users["rrupn"]).pk),
     }
     mismatches = []
     for persona, user in users.items():
