@@ -368,3 +368,5 @@ LOGGING = {
 # --- Domain --------------------------------------------------------------------------------
 ACADEMIE_NAME = "Académie de Limoges"
 SRANE_NAME = "SRANE de Limoges"
+# Délégué à la protection des données, named on every school's RGPD register.
+RGPD_DPD_CONTACT = os.environ.get("DPD_CONTACT", "dpd@ac-limoges.fr")

@@ -1,1 +1,1 @@
-"""What this part adds to the three screens (rrupn.dashboard registries)."""
+"""The tools catalogue adds nothing to the three screens: it is reference reading."""

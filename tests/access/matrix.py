@@ -146,6 +146,16 @@ MATRIX = {
     "commission:practice_share": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),  # POST only
     "commission:practice_unshare": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
     "commission_srane:practice_feed": SranePage(with_uai=False),
+    # Commission: the recommended tools catalogue (all staff read it; the SRANE sees every
+    # column) and the RGPD register (all staff read it, the pilots keep it).
+    "commission:tools_catalogue": EstablishmentPage(ALL_STAFF),
+    "commission:tools_comparison": EstablishmentPage(ALL_STAFF),
+    "commission_srane:tools_catalogue": SranePage(with_uai=False),
+    "commission:rgpd_register": EstablishmentPage(ALL_STAFF),
+    "commission:rgpd_print": EstablishmentPage(ALL_STAFF),
+    "commission:rgpd_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:rgpd_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:rgpd_delete": EstablishmentPage(DIRECTION | {"rrupn"}),  # GET: confirmation
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -202,6 +212,7 @@ SAMPLE_KWARGS = {
     "action": "signer",
     "export_id": "<the sample export of the SRANE département persona>",
     "code": "CODE-INCONNU-0000",
+    "activity_id": "<the sample RGPD register entry of the own school>",
     "purchase_id": "<the sample purchase proposal of the own school>",
     "practice_id": "<the sample remarkable practice of the own school>",
 }

@@ -78,6 +78,13 @@ def sample_practice(school, author):
     return PracticeFactory(establishment=school, author=author)
 
 
+def sample_activity(school, author):
+    """An entry of the own school's RGPD register."""
+    from tests.commission.test_rgpd import make_activity
+
+    return make_activity(school, author)
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -106,6 +113,7 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         **matrix.SAMPLE_KWARGS,
         "pk": str(sample_letter(school, users["head"]).pk),
         "export_id": str(sample_export(users["srane_department"]).pk),
+        "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
     }
