@@ -156,6 +156,20 @@ MATRIX = {
     "commission:rgpd_create": EstablishmentPage(DIRECTION | {"rrupn"}),
     "commission:rgpd_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
     "commission:rgpd_delete": EstablishmentPage(DIRECTION | {"rrupn"}),  # GET: confirmation
+    # Commission: digital project and training (all staff read, the pilots write; the SRANE
+    # sees training needs aggregated by topic).
+    "commission:project": EstablishmentPage(ALL_STAFF),
+    "commission:project_axis_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:project_axis_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:project_indicator_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:project_indicator_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:project_values": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:training": EstablishmentPage(ALL_STAFF),
+    "commission:training_need_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:training_need_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:training_action_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission:training_action_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "commission_srane:training_needs": SranePage(with_uai=False),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -212,6 +226,10 @@ SAMPLE_KWARGS = {
     "action": "signer",
     "export_id": "<the sample export of the SRANE département persona>",
     "code": "CODE-INCONNU-0000",
+    "axis_id": "<the sample project axis of the own school>",
+    "indicator_id": "<the sample indicator of the own school>",
+    "need_id": "<the sample training need of the own school>",
+    "training_action_id": "<the sample training action of the own school>",
     "activity_id": "<the sample RGPD register entry of the own school>",
     "purchase_id": "<the sample purchase proposal of the own school>",
     "practice_id": "<the sample remarkable practice of the own school>",

@@ -85,6 +85,21 @@ def sample_activity(school, author):
     return make_activity(school, author)
 
 
+def project_training_samples(school, author) -> dict:
+    """An axis with an indicator, a training need and a café numérique of the own school."""
+    from tests.commission.test_project import make_indicator
+    from tests.commission.test_training import make_action
+
+    indicator = make_indicator(school, author)
+    action = make_action(school, author)
+    return {
+        "axis_id": str(indicator.axis_id),
+        "indicator_id": str(indicator.pk),
+        "need_id": str(action.need_id),
+        "training_action_id": str(action.pk),
+    }
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -113,6 +128,7 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         **matrix.SAMPLE_KWARGS,
         "pk": str(sample_letter(school, users["head"]).pk),
         "export_id": str(sample_export(users["srane_department"]).pk),
+        **project_training_samples(school, users["rrupn"]),
         "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
