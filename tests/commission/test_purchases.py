@@ -343,3 +343,14 @@ def test_list_detail_and_inbox_queries_are_constant(client, school):
     before = [_count(client, url) for url in urls]
     add(10)
     assert [_count(client, url) for url in urls] == before
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.GESTIONNAIRE, True), (Role.RRUPN, True), (Role.HEAD, True), (Role.TEACHER, False)],
+)
+def test_the_purchases_nav_link_follows_the_capability(client, school, role, shown):
+    client.force_login(staff(school, role))
+    page = client.get(reverse("dashboard:establishment", args=[school.uai])).content.decode()
+    assert (reverse("commission:purchase_list", args=[school.uai]) in page) is shown
+    assert reverse("commission:practice_list", args=[school.uai]) in page
