@@ -50,13 +50,22 @@ def _strict_templates(settings):
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = Strict("%s")
 
 
+# The data migrations that load reference data (their `load(apps, schema_editor)` is idempotent).
+REFERENCE_DATA_MIGRATIONS = [
+    "rrupn.establishments.migrations.0002_reference_data",
+    "missions.migrations.0002_reference_data",
+    "commission.migrations.0002_reference_data",
+]
+
+
 def load_reference_rules() -> None:
     """The reference data of the migrations, again: a transactional test's flush drops it."""
     from importlib import import_module
 
     from django.apps import apps
 
-    import_module("rrupn.establishments.migrations.0002_reference_data").load(apps, None)
+    for module in REFERENCE_DATA_MIGRATIONS:
+        import_module(module).load(apps, None)
 
 
 @pytest.fixture

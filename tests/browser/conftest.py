@@ -44,8 +44,10 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def reference_data(live_server):
-    """The 136 real establishments and the demo people, as `make demo` loads them."""
+def reference_data(live_server, settings, tmp_path):
+    """The 136 real establishments and the demo people, as `make demo` loads them (the demo
+    letter's PDF goes to a temporary MEDIA_ROOT)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     load_reference_rules()
     result = establishments_import(text=ESTABLISHMENTS_CSV.read_text(encoding="utf-8"))
     assert not result.errors, result.errors

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import expect
 
+from missions.models import MissionLetter
 from rrupn.accounts.demo import DEMO_PASSWORD, MAUPASSANT
 from rrupn.establishments.models import SchoolYear
 
@@ -34,6 +35,8 @@ def missions_reference(reference_data, settings, tmp_path):
     PDFs stored in a temporary MEDIA_ROOT."""
     import_module("missions.migrations.0002_reference_data").load(apps, None)
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The demo's letter in force at this school would turn the new letter into an amendment.
+    MissionLetter.objects.filter(establishment__uai=MAUPASSANT).delete()
 
 
 def log_in(page, email):
