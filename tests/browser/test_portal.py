@@ -35,8 +35,9 @@ def test_rrupn_logs_in_and_switches_establishment(page, live_server, login, cons
     # Desktop: the switcher is shown in the header, right after the navigation, in tab order.
     switcher = page.locator("#choix-etablissement")
     expect(switcher).to_be_visible()
-    page.locator("#navigation-principale .fr-nav__link").last.focus()  # the last nav entry
-    page.keyboard.press("Tab")
+    # Reached by keyboard: from the "Changer" button, Shift+Tab lands on the select.
+    page.get_by_role("button", name="Changer").focus()
+    page.keyboard.press("Shift+Tab")
     expect(switcher).to_be_focused()
     switcher.select_option(BLUM)
     page.keyboard.press("Tab")
