@@ -99,6 +99,7 @@ class Fixed:
 
 ALL_STAFF = frozenset(STAFF)
 DIRECTION = frozenset({"head", "direction"})
+PILOTS = DIRECTION | {"rrupn"}  # commission.manage
 PUBLIC = Fixed(anonymous=200, staff=200)
 LOGGED_IN = Fixed(anonymous=LOGIN, staff=200)
 ADMIN_ONLY = Fixed(anonymous=LOGIN, staff=LOGIN)  # the admin sends non-staff to its login
@@ -170,6 +171,26 @@ MATRIX = {
     "commission:training_action_create": EstablishmentPage(DIRECTION | {"rrupn"}),
     "commission:training_action_edit": EstablishmentPage(DIRECTION | {"rrupn"}),
     "commission_srane:training_needs": SranePage(with_uai=False),
+    # Commission numérique: every staff member reads; the pilots (head, direction, RRUPN) write;
+    # the direction validates the composition. Object pages use the sample commission's objects.
+    "commission:home": EstablishmentPage(ALL_STAFF),
+    "commission:commission_create": EstablishmentPage(PILOTS, ok=405),  # POST only
+    "commission:member_add": EstablishmentPage(PILOTS),
+    "commission:member_remove": EstablishmentPage(PILOTS, ok=405),
+    "commission:composition_submit": EstablishmentPage(PILOTS, ok=405),
+    "commission:composition_validate": EstablishmentPage(DIRECTION, ok=405),
+    "commission:meeting_list": EstablishmentPage(ALL_STAFF),
+    "commission:meeting_create": EstablishmentPage(PILOTS),
+    "commission:meeting_detail": EstablishmentPage(ALL_STAFF),
+    "commission:meeting_edit": EstablishmentPage(PILOTS),
+    "commission:meeting_attendance": EstablishmentPage(PILOTS, ok=405),
+    "commission:meeting_minutes": EstablishmentPage(PILOTS, ok=405),
+    "commission:meeting_invite": EstablishmentPage(PILOTS, ok=405),
+    "commission:meeting_action_create": EstablishmentPage(PILOTS, ok=405),
+    "commission:meeting_minutes_pdf": EstablishmentPage(ALL_STAFF, ok=302),  # none yet: back
+    "commission:meeting_minutes_pdf_request": EstablishmentPage(PILOTS, ok=405),
+    "commission:action_list": EstablishmentPage(ALL_STAFF),
+    "commission:action_status": EstablishmentPage(PILOTS, ok=405),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -226,6 +247,9 @@ SAMPLE_KWARGS = {
     "action": "signer",
     "export_id": "<the sample export of the SRANE département persona>",
     "code": "CODE-INCONNU-0000",
+    "member_id": "<a member of the sample commission>",
+    "meeting_id": "<a meeting of the sample commission>",
+    "action_id": "<an action of the sample commission>",
     "axis_id": "<the sample project axis of the own school>",
     "indicator_id": "<the sample indicator of the own school>",
     "need_id": "<the sample training need of the own school>",

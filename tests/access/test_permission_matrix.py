@@ -100,6 +100,19 @@ def project_training_samples(school, author) -> dict:
     }
 
 
+def sample_commission(school) -> dict:
+    """This year's commission of the own school, with a member, a meeting and an action."""
+    from tests.commission.factories_members import action, commission, meeting, member
+
+    com = commission(school)
+    owner = member(com, outsider_name="Membre extérieur")
+    return {
+        "member_id": str(owner.pk),
+        "meeting_id": str(meeting(com).pk),
+        "action_id": str(action(com, owner=owner).pk),
+    }
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -128,6 +141,7 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         **matrix.SAMPLE_KWARGS,
         "pk": str(sample_letter(school, users["head"]).pk),
         "export_id": str(sample_export(users["srane_department"]).pk),
+        **sample_commission(school),
         **project_training_samples(school, users["rrupn"]),
         "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
