@@ -61,6 +61,11 @@ def catalogue_for(ent: Ent | None) -> list[Section]:
     return _sections(rows)
 
 
+def ent_label(ent: Ent) -> str:
+    """ "ENT Lycée connecté", but "ENT Creuse" as is (the name already says ENT)."""
+    return ent.name if ent.name.upper().startswith("ENT") else f"ENT {ent.name}"
+
+
 @dataclass
 class Column:
     ent: Ent | None
@@ -70,7 +75,9 @@ class Column:
 
 def comparison(own_ent_id: int | None = None, *, has_own: bool = True) -> tuple[list, list]:
     """Every ENT column of the catalogue, then "Autres"; `own_ent_id` marks the school's one."""
-    columns = [Column(ent, ent.name, has_own and ent.pk == own_ent_id) for ent in Ent.objects.all()]
+    columns = [
+        Column(ent, ent_label(ent), has_own and ent.pk == own_ent_id) for ent in Ent.objects.all()
+    ]
     columns.append(Column(None, _("Autres plateformes"), has_own and own_ent_id is None))
     rows = [
         ComparisonRow(

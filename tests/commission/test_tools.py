@@ -84,7 +84,7 @@ def test_a_college_of_haute_vienne_without_ent_sees_the_other_platforms(client, 
 
 @pytest.mark.parametrize(
     ("school_fixture", "own_column"),
-    [("lycee", "ENT Lycée connecté"), ("college_23", "ENT ENT Creuse"), ("college_87", "Autres")],
+    [("lycee", "ENT Lycée connecté"), ("college_23", "ENT Creuse"), ("college_87", "Autres")],
 )
 def test_the_comparison_shows_every_column_and_marks_the_school_s(
     client, request, school_fixture, own_column
