@@ -330,7 +330,7 @@ def attendance_record(*, meeting, user, revision: int, presences: dict) -> Meeti
         Attendance(meeting=meeting, member_id=member_id, presence=presence)
         for member_id, presence in presences.items()
     )
-    counts = {p.label: sum(1 for v in presences.values() if v == p) for p in Presence}
+    counts = {str(p.label): sum(1 for v in presences.values() if v == p) for p in Presence}
     audit_record(
         actor=user,
         action="commission.attendance_recorded",

@@ -12,9 +12,9 @@ from commission.members import selectors, services
 from commission.members.dashboard import (
     _composed,
     _inbox_entries,
+    _meetings_column,
     _met_this_term,
     _met_this_year_column,
-    _meetings_column,
     _open_actions_column,
     _validated,
 )
