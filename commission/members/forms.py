@@ -186,8 +186,8 @@ class AttendanceForm(forms.Form):
                 label=str(member),
                 choices=Presence.choices,
                 widget=forms.RadioSelect,
-                required=False,
                 initial=recorded.get(member.pk),
+                error_messages={"required": _("Indiquez si ce membre était présent.")},
             )
             names.append(InlineRadios(name))
         self.helper = _helper(
@@ -224,6 +224,7 @@ class MinutesForm(forms.Form):
             submit=_("Enregistrer le compte rendu"),
             form_id="compte-rendu",
         )
+        self.helper.form_show_labels = False  # the section's heading says it already
 
 
 class ActionForm(forms.Form):
@@ -238,6 +239,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
+        self.fields["owner"].empty_label = _("— Choisir un membre —")
         self.fields["owner"].error_messages["invalid_choice"] = _(
             "Le responsable d'une action doit être membre de la commission."
         )

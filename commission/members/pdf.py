@@ -9,13 +9,14 @@ from django.utils import translation
 from rrupn.pdf import FatalURLFetchingError, render_pdf, short_error
 
 from ..models import Meeting
+from .selectors import in_guide_order
 
 logger = logging.getLogger(__name__)
 
 
 def minutes_context(meeting) -> dict:
     attendance = {a.member_id: a for a in meeting.attendance.all()}
-    members = list(meeting.commission.members.select_related("user"))
+    members = in_guide_order(meeting.commission.members.select_related("user"))
     return {
         "meeting": meeting,
         "establishment": meeting.commission.establishment,

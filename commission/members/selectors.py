@@ -32,6 +32,12 @@ def members_of(commission):
     return CommissionMember.objects.filter(commission=commission).select_related("user")
 
 
+def in_guide_order(members) -> list:
+    """Members in the order of the guide's categories (direction first), then by name."""
+    rank = {value: index for index, value in enumerate(MemberCategory.values)}
+    return sorted(members, key=lambda m: (rank.get(m.category, len(rank)), str(m).casefold()))
+
+
 def staff_of(establishment, school_year):
     """People holding any role in the establishment this year: who may become a member."""
     ids = RoleAssignment.objects.active(school_year).filter(establishment=establishment)

@@ -291,7 +291,7 @@ def _attendance_form(meeting, members, data=None):
 def meeting_detail(request, uai, meeting_id):
     meeting = _meeting(request, meeting_id)
     commission = meeting.commission
-    members = list(selectors.members_of(commission))
+    members = selectors.in_guide_order(selectors.members_of(commission))
     attendance = {a.member_id: a for a in meeting.attendance.all()}
     can_manage = roles_grant(request.roles, "commission.manage")
     forms = {}
@@ -343,10 +343,13 @@ def _pdf_current(meeting) -> bool:
 @require_POST
 def meeting_attendance(request, uai, meeting_id):
     meeting = _meeting(request, meeting_id)
-    members = list(selectors.members_of(meeting.commission))
+    members = selectors.in_guide_order(selectors.members_of(meeting.commission))
     form = _attendance_form(meeting, members, request.POST)
     if not form.is_valid():
-        messages.error(request, "Présence inconnue : choisissez présent, excusé ou absent.")
+        messages.error(
+            request,
+            "Indiquez pour chaque membre : présent, excusé ou absent. Rien n'a été enregistré.",
+        )
         return _meeting_page(meeting)
     try:
         services.attendance_record(
