@@ -60,7 +60,8 @@ def test_rrupn_runs_the_commission_and_exports_the_minutes(
 ):
     login(RRUPN)
     nav = page.locator("#navigation-principale")
-    nav.get_by_role("link", name="Commission", exact=True).click()
+    nav.get_by_role("button", name="Commission numérique").click()
+    nav.get_by_role("link", name="Membres, réunions et actions").click()
     main = page.locator("main")
     expect(page.locator("h1")).to_have_text("Commission numérique")
     expect(main).to_contain_text("Aucune commission pour cette année scolaire")

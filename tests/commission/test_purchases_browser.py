@@ -26,10 +26,17 @@ def logout(page):
     page.wait_for_load_state("networkidle")
 
 
+def open_commission_menu(page):
+    page.locator("#navigation-principale").get_by_role(
+        "button", name="Commission numérique"
+    ).click()
+
+
 def test_purchase_and_practice_from_proposal_to_decision_and_feed(page, login, console, screenshot):
     login("camille.fauvette@ac-limoges.fr")
     page.goto(f"/etablissement/{MAUPASSANT}/")
-    page.locator("#navigation-principale").get_by_role("link", name="Achats").click()
+    open_commission_menu(page)
+    page.locator("#navigation-principale").get_by_role("link", name="Propositions d’achat").click()
     expect(page.locator("h1")).to_have_text("Propositions d’achat")
     page.get_by_role("link", name="Proposer un achat").click()
     page.locator("#id_item").fill("Kit webradio")
@@ -51,7 +58,10 @@ def test_purchase_and_practice_from_proposal_to_decision_and_feed(page, login, c
     assert_dsfr_styled(page, console)
     screenshot("purchase-proposed")
 
-    page.locator("#navigation-principale").get_by_role("link", name="Pratiques").click()
+    open_commission_menu(page)
+    page.locator("#navigation-principale").get_by_role(
+        "link", name="Pratiques remarquables"
+    ).click()
     page.get_by_role("link", name="Enregistrer une pratique").click()
     page.locator("#id_title").fill("Chronique scientifique à la webradio")
     page.locator("#id_level").fill("4e")
