@@ -190,3 +190,49 @@ class SchoolYear(models.Model):
             start_year=cls.start_year_for(timezone.localdate())
         )
         return year
+
+
+class DivisionKind(models.TextChoices):
+    DIVISION = "division", _("Classe (division)")
+    GROUP = "group", _("Groupe")
+
+
+class Division(models.Model):
+    """A class (division) or a group of pupils of one school year; GAR and Pix both use them.
+
+    Only counts of pupils are kept here, never their names.
+    """
+
+    establishment = models.ForeignKey(
+        Establishment, models.CASCADE, related_name="divisions", verbose_name=_("établissement")
+    )
+    school_year = models.ForeignKey(SchoolYear, models.PROTECT, verbose_name=_("année scolaire"))
+    kind = models.CharField(
+        _("type"), max_length=10, choices=DivisionKind.choices, default=DivisionKind.DIVISION
+    )
+    code = models.CharField(_("code"), max_length=50)
+    label = models.CharField(_("libellé"), max_length=150, blank=True)
+    level = models.CharField(_("niveau"), max_length=30, blank=True, help_text=_("6e, 3e, 2nde…"))
+    pupil_count = models.PositiveIntegerField(_("nombre d'élèves"), default=0)
+    divisions = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("classes d'appartenance"),
+        help_text=_("Pour un groupe : les classes dont viennent ses élèves."),
+    )
+    source = models.CharField(_("origine"), max_length=20, default="manual")
+
+    class Meta:
+        verbose_name = _("classe ou groupe")
+        verbose_name_plural = _("classes et groupes")
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "school_year", "code"], name="unique_division_code"
+            )
+        ]
+
+    def __str__(self):
+        return self.label or self.code

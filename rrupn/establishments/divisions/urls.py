@@ -1,0 +1,3 @@
+app_name = "divisions"
+
+urlpatterns: list = []  # under /etablissement/<uai>/classes/
