@@ -191,6 +191,11 @@ MATRIX = {
     "commission:meeting_minutes_pdf_request": EstablishmentPage(PILOTS, ok=405),
     "commission:action_list": EstablishmentPage(ALL_STAFF),
     "commission:action_status": EstablishmentPage(PILOTS, ok=405),
+    # Classes and groups (shared core): all staff read; GAR assigners (and admins ENT) write.
+    "divisions:list": EstablishmentPage(ALL_STAFF),
+    "divisions:create": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
+    "divisions:import": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
+    "divisions:edit": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),

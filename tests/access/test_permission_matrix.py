@@ -113,6 +113,16 @@ def sample_commission(school) -> dict:
     }
 
 
+def sample_division(school) -> dict:
+    """A class of the own school for this year."""
+    from rrupn.establishments.models import Division, SchoolYear
+
+    made = Division.objects.create(
+        establishment=school, school_year=SchoolYear.current(), code="3A"
+    )
+    return {"division_id": str(made.pk)}
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -146,6 +156,7 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
+        **sample_division(school),
     }
     mismatches = []
     for persona, user in users.items():
