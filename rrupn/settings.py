@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -320,6 +321,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60
         * 60
         * 6,  # every six hours: a start date or a year end is caught the same day
+    },
+    # Daily in the morning, so a reminder arrives with the working day; at most one per
+    # school every `reminder_every_days` (the campaign's setting), however often it runs.
+    "gar-campaign-reminders": {
+        "task": "gar.campaign.tasks.send_campaign_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

@@ -1,1 +1,121 @@
-"""What this part adds to the three screens (rrupn.dashboard registries)."""
+"""What the campaign adds to the three screens: two checklist items, the head's designations to
+decide, and the SRANE's "Campagne GAR" column (progress, late schools)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from rrupn.dashboard.registry import (
+    ChecklistItem,
+    InboxEntry,
+    InboxSource,
+    SraneColumn,
+    Status,
+    checklist,
+    inbox,
+    srane_columns,
+)
+
+from .selectors import (
+    Progress,
+    campaign_of,
+    designation_counts,
+    is_late,
+    progress_by_establishment,
+    subscription_counts,
+    waiting_designations,
+)
+
+
+def _responsables_status(establishment, school_year) -> Status:
+    counts = designation_counts([establishment.pk], school_year).get(establishment.pk, {})
+    designated, proposed = counts.get("designated", 0), counts.get("proposed", 0)
+    url = reverse("gar:campaign_responsables", args=[establishment.uai])
+    if designated:
+        text = ngettext("%(n)s désigné", "%(n)s désignés", designated) % {"n": designated}
+    else:
+        text = str(_("Aucun responsable désigné"))
+    if proposed:
+        text += " · " + ngettext(
+            "%(n)s proposition en attente", "%(n)s propositions en attente", proposed
+        ) % {"n": proposed}
+    return Status(designated > 0, text, url)
+
+
+def _assignments_status(establishment, school_year) -> Status:
+    counts = subscription_counts([establishment.pk], school_year).get(establishment.pk, {})
+    total, done = counts.get("total", 0), counts.get("done", 0)
+    url = reverse("gar:campaign", args=[establishment.uai])
+    if total == 0:
+        return Status(None, str(_("Aucun abonnement saisi pour l'année")), url)
+    campaign = campaign_of(school_year)
+    text = str(_("%(done)s/%(total)s faites")) % {"done": done, "total": total}
+    if done < total:
+        text += " · " + str(_("date limite le %(day)s")) % {
+            "day": campaign.due_on.strftime("%d/%m/%Y")
+        }
+    return Status(done == total, text, url)
+
+
+def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
+    url = reverse("gar:campaign_responsables", args=[establishment.uai])
+    return [
+        InboxEntry(
+            title=str(_("Responsable d'affectation GAR proposé : %(name)s"))
+            % {"name": designation.user},
+            detail=str(_("Proposé par %(name)s")) % {"name": designation.proposed_by},
+            url=f"{url}#designation-{designation.pk}",
+            waiting_since=designation.created_at,
+        )
+        for designation in waiting_designations(establishment, school_year)
+    ]
+
+
+def campaign_status(progress: Progress, late: bool) -> Status:
+    if progress.total:
+        text = f"{progress.percent} % ({progress.done}/{progress.total})"
+    else:
+        text = str(_("aucun abonnement saisi"))
+    if not progress.designated:
+        text += " · " + str(_("aucun responsable désigné"))
+    if late:
+        return Status(False, str(_("En retard : %(text)s")) % {"text": text})
+    return Status(True if progress.complete else None, text)
+
+
+def _srane_column(establishments, school_year) -> dict[int, Status]:
+    campaign = campaign_of(school_year)
+    progress = progress_by_establishment([est.pk for est in establishments], school_year)
+    return {
+        est.pk: campaign_status(progress[est.pk], is_late(campaign, progress[est.pk]))
+        for est in establishments
+    }
+
+
+checklist.register(
+    ChecklistItem(
+        key="gar_responsables",
+        label=_("Responsables d'affectation GAR désignés"),
+        order=30,
+        status=_responsables_status,
+    )
+)
+checklist.register(
+    ChecklistItem(
+        key="gar_assignments_done",
+        label=_("Affectations GAR faites"),
+        order=31,
+        status=_assignments_status,
+    )
+)
+inbox.register(
+    InboxSource(
+        key="gar_designations",
+        label=_("Désignations de responsables d'affectation GAR"),
+        order=30,
+        entries=_inbox_entries,
+    )
+)
+srane_columns.register(
+    SraneColumn(key="gar_campaign", label=_("Campagne GAR"), order=30, values=_srane_column)
+)

@@ -53,6 +53,7 @@ class SranePage:
     """A SRANE page; with a `uai`, an establishment outside the scope is 404."""
 
     with_uai: bool
+    ok: int = 200
 
     def expected(self, persona, relation):
         if persona == ANONYMOUS:
@@ -61,7 +62,7 @@ class SranePage:
             return 403
         if self.with_uai and persona == "srane_department" and relation == "other_department":
             return 404
-        return 200
+        return self.ok
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,19 @@ MATRIX = {
     "divisions:create": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
     "divisions:import": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
     "divisions:edit": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
+    # GAR campaign: all staff read the checklist and the responsables; the responsables mark
+    # subscriptions done; anyone proposes themselves, the direction decides; the SRANE reminds.
+    "gar:campaign": EstablishmentPage(ALL_STAFF),
+    "gar:campaign_done": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}, ok=405),
+    "gar:campaign_responsables": EstablishmentPage(ALL_STAFF),
+    "gar:campaign_designate": EstablishmentPage(ALL_STAFF, ok=405),  # POST only
+    "gar:campaign_decide": EstablishmentPage(DIRECTION, ok=405),
+    "gar:campaign_withdraw": EstablishmentPage(ALL_STAFF, ok=405),
+    "gar:campaign_ent_done": EstablishmentPage(ALL_STAFF, ok=405),
+    "gar_srane:campaign": SranePage(with_uai=False),
+    "gar_srane:campaign_due_date": Fixed(anonymous=LOGIN, staff=403, srane=405),  # POST only
+    "gar_srane:campaign_remind_late": Fixed(anonymous=LOGIN, staff=403, srane=405),
+    "gar_srane:campaign_remind": SranePage(with_uai=True, ok=405),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -262,6 +276,7 @@ SAMPLE_KWARGS = {
     "activity_id": "<the sample RGPD register entry of the own school>",
     "purchase_id": "<the sample purchase proposal of the own school>",
     "practice_id": "<the sample remarkable practice of the own school>",
+    "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
 }
 
 
