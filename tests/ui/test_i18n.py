@@ -51,6 +51,57 @@ def test_core_screens_are_fully_translated():
     assert not untranslated
 
 
+def _untranslated(messages) -> list[str]:
+    return [
+        str(message.id)
+        for message in messages
+        if message.fuzzy
+        or not (message.string if isinstance(message.string, str) else all(message.string))
+    ]
+
+
+def test_every_catalogue_entry_is_translated():
+    """`make messages` brings new French strings in untranslated or fuzzy: each must get its
+    English before it lands, or English users would meet French (or a wrong guess) on screen."""
+    with CATALOGUE.open("rb") as po:
+        catalogue = read_po(po)
+    messages = [message for message in catalogue if message.id]
+    assert len(messages) > 900
+    assert not _untranslated(messages)
+
+
+@pytest.mark.django_db
+def test_issue_pages_speak_english(client, persona_user, school):
+    """Mission letters, the digital committee and the SRANE overview, after choosing English."""
+    client.force_login(persona_user("rrupn"))
+    letters = reverse("missions:list", args=[school.uai])
+    client.post(reverse("set_language"), {"language": "en", "next": letters})
+
+    doc = parse(client.get(letters).content.decode())
+    assert doc.get("lang") == "en"
+    assert one(doc, "//h1").text == "Mission letters"
+    assert "Draft a mission letter" in doc.text_content()
+    assert "Lettres de mission" not in doc.text_content()
+
+    doc = parse(client.get(reverse("commission:home", args=[school.uai])).content.decode())
+    assert one(doc, "//h1").text == "Digital committee"
+    assert "No committee for this school year" in [
+        h.text_content().strip() for h in doc.xpath("//h2")
+    ]
+    body = " ".join(doc.text_content().split())
+    assert "Set up the committee" in body and "Commission numérique" not in body
+
+    client.force_login(persona_user("srane_academie"))  # the language cookie outlives the login
+    doc = parse(client.get(reverse("dashboard:srane_overview")).content.decode())
+    assert one(doc, "//h1").text == "SRANE overview"
+    headings = [h.text_content().strip() for h in doc.xpath("//h2")]
+    assert "IMP of the letters in force, by département" in headings
+    body = " ".join(doc.text_content().split())
+    assert "Export the mission letters (ZIP)" in body
+    assert "Notable practices shared by the schools" in body
+    assert "Exporter les lettres de mission" not in body
+
+
 @pytest.mark.django_db
 def test_dashboard_follows_the_language_switch(client, persona_user, school):
     client.force_login(persona_user("rrupn"))
