@@ -55,6 +55,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "rrupn.establishments.migrations.0002_reference_data",
     "missions.migrations.0002_reference_data",
     "commission.migrations.0002_reference_data",
+    "gar.migrations.0002_seed_catalogue",
 ]
 
 

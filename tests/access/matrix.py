@@ -101,6 +101,7 @@ class Fixed:
 ALL_STAFF = frozenset(STAFF)
 DIRECTION = frozenset({"head", "direction"})
 PILOTS = DIRECTION | {"rrupn"}  # commission.manage
+GAR_SUBSCRIPTIONS = DIRECTION | {"gestionnaire", "rrupn", "documentaliste"}
 PUBLIC = Fixed(anonymous=200, staff=200)
 LOGGED_IN = Fixed(anonymous=LOGIN, staff=200)
 ADMIN_ONLY = Fixed(anonymous=LOGIN, staff=LOGIN)  # the admin sends non-staff to its login
@@ -210,6 +211,17 @@ MATRIX = {
     "gar_srane:campaign_due_date": Fixed(anonymous=LOGIN, staff=403, srane=405),  # POST only
     "gar_srane:campaign_remind_late": Fixed(anonymous=LOGIN, staff=403, srane=405),
     "gar_srane:campaign_remind": SranePage(with_uai=True, ok=405),
+    # GAR catalogue and subscriptions: all staff see the school's resources; direction,
+    # gestion, RRUPN and documentalists enter and import subscriptions (the sample
+    # subscription of the own school comes with the assignments' sample).
+    "gar:subscriptions_catalogue": EstablishmentPage(ALL_STAFF),
+    "gar:subscriptions_list": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar:subscriptions_create": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar:subscriptions_edit": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar:subscriptions_import": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar:subscriptions_import_sample": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar:subscriptions_report_import": EstablishmentPage(GAR_SUBSCRIPTIONS),
+    "gar_srane:subscriptions_catalogue": SranePage(with_uai=False),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
