@@ -71,7 +71,7 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
     ]
 
 
-def campaign_status(progress: Progress, late: bool) -> Status:
+def campaign_status(progress: Progress, late: bool, url: str = "") -> Status:
     if progress.total:
         text = f"{progress.percent} % ({progress.done}/{progress.total})"
     else:
@@ -79,15 +79,20 @@ def campaign_status(progress: Progress, late: bool) -> Status:
     if not progress.designated:
         text += " · " + str(_("aucun responsable désigné"))
     if late:
-        return Status(False, str(_("En retard : %(text)s")) % {"text": text})
-    return Status(True if progress.complete else None, text)
+        return Status(False, str(_("En retard : %(text)s")) % {"text": text}, url)
+    return Status(True if progress.complete else None, text, url)
 
 
 def _srane_column(establishments, school_year) -> dict[int, Status]:
     campaign = campaign_of(school_year)
     progress = progress_by_establishment([est.pk for est in establishments], school_year)
+    page = reverse("gar_srane:campaign")
     return {
-        est.pk: campaign_status(progress[est.pk], is_late(campaign, progress[est.pk]))
+        est.pk: campaign_status(
+            progress[est.pk],
+            is_late(campaign, progress[est.pk]),
+            f"{page}?departement={est.department}#etablissement-{est.uai}",
+        )
         for est in establishments
     }
 

@@ -340,3 +340,40 @@ def test_srane_page_lists_late_schools_first(client):
     assert reverse("gar_srane:campaign_remind", args=[late.uai]) in html
     assert reverse("gar_srane:campaign_remind", args=[on_time.uai]) not in html
     assert "echeance-campagne" in html  # the académie SRANE sets the due date here
+
+
+# --- the three screens ----------------------------------------------------------------------------
+
+
+def test_checklist_items_on_the_school_dashboard(client, school):
+    due = TODAY() + days(5)
+    campaign(due)
+    SubscriptionFactory(establishment=school, done=True)
+    SubscriptionFactory(establishment=school)
+    client.force_login(staff(school, Role.RRUPN))
+    url = reverse("dashboard:establishment", args=[school.uai])
+    page = unescape(client.get(url).content.decode())
+    assert "Responsables d'affectation GAR désignés" in page
+    assert "Aucun responsable désigné" in page
+    assert f"1/2 faites · date limite le {due:%d/%m/%Y}" in page
+    assert reverse("gar:campaign", args=[school.uai]) in page
+
+    DesignationFactory(establishment=school)
+    DesignationFactory(establishment=school, state="proposed")
+    page = unescape(client.get(url).content.decode())
+    assert "1 désigné · 1 proposition en attente" in page
+
+
+def test_srane_overview_column_shows_progress_and_late_schools(client):
+    campaign(TODAY() - days(1))
+    late = late_school("Collège Lent")
+    SubscriptionFactory(establishment=late, done=True)
+    finished = EstablishmentFactory(name="Collège Fini")
+    SubscriptionFactory(establishment=finished, done=True)
+    DesignationFactory(establishment=finished)
+    client.force_login(SraneScopeFactory(department="87").user)
+    page = unescape(client.get(reverse("dashboard:srane_overview")).content.decode())
+    assert "Campagne GAR" in page
+    assert "En retard : 50 % (1/2) · aucun responsable désigné" in page
+    assert "100 % (1/1)" in page
+    assert f"{reverse('gar_srane:campaign')}?departement=87#etablissement-{late.uai}" in page
