@@ -198,6 +198,16 @@ MATRIX = {
     "divisions:create": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
     "divisions:import": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
     "divisions:edit": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}),
+    # GAR assignments: all staff read the coverage; the eligible responsables assign.
+    "gar:assignments_list": EstablishmentPage(ALL_STAFF),
+    "gar:assignments_detail": EstablishmentPage(ALL_STAFF),
+    "gar:assignments_copy": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}, ok=405),
+    "gar:assignments_divisions": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}, ok=405),
+    "gar:assignments_teachers": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}, ok=405),
+    "gar:assignments_establishment": EstablishmentPage(
+        DIRECTION | {"rrupn", "documentaliste"}, ok=405
+    ),
+    "gar:assignments_remove": EstablishmentPage(DIRECTION | {"rrupn", "documentaliste"}, ok=405),
     # GAR campaign: all staff read the checklist and the responsables; the responsables mark
     # subscriptions done; anyone proposes themselves, the direction decides; the SRANE reminds.
     "gar:campaign": EstablishmentPage(ALL_STAFF),

@@ -123,6 +123,23 @@ def sample_division(school) -> dict:
     return {"division_id": str(made.pk)}
 
 
+def sample_assignment(school, author) -> dict:
+    """A subscription of the own school for this year, given to one of its classes."""
+    from gar.models import GarAssignment
+    from tests.gar.factories_assignments import SubscriptionFactory, division
+
+    subscription = SubscriptionFactory(establishment=school)
+    made = GarAssignment.objects.create(
+        subscription=subscription,
+        target_kind="division",
+        division=division(school, "GAR-3A"),
+        public="ELEVE",
+        licences=25,
+        created_by=author,
+    )
+    return {"subscription_id": str(subscription.pk), "assignment_id": str(made.pk)}
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -157,6 +174,7 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
         **sample_division(school),
+        **sample_assignment(school, users["rrupn"]),
     }
     mismatches = []
     for persona, user in users.items():
