@@ -81,7 +81,7 @@ class SubscriptionForm(forms.Form):
         label=_("Publics cibles (publicCible)"),
         choices=Public.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,  # the GAR rule says it, with its own message
+        error_messages={"required": _("Cochez au moins un public cible.")},
     )
     codeProjetRessource = forms.CharField(
         label=_("Code projet (codeProjetRessource)"), required=False
@@ -111,7 +111,7 @@ class SubscriptionForm(forms.Form):
                 ),
                 *LICENCE_FIELDS,
             ),
-            Fieldset(_("Facultatif"), "codeProjetRessource"),
+            Fieldset(_("Autres informations"), "codeProjetRessource"),
         )
         self.helper.add_input(
             Submit("enregistrer", submit_label or gettext("Enregistrer l’abonnement"))
