@@ -2,6 +2,7 @@
 decide, and the SRANE's "Campagne GAR" column (progress, late schools)."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -51,9 +52,11 @@ def _assignments_status(establishment, school_year) -> Status:
     campaign = campaign_of(school_year)
     text = str(_("%(done)s/%(total)s faites")) % {"done": done, "total": total}
     if done < total:
-        text += " · " + str(_("date limite le %(day)s")) % {
-            "day": campaign.due_on.strftime("%d/%m/%Y")
-        }
+        day = campaign.due_on.strftime("%d/%m/%Y")
+        if timezone.localdate() > campaign.due_on:
+            text += " · " + str(_("en retard (date limite le %(day)s)")) % {"day": day}
+        else:
+            text += " · " + str(_("date limite le %(day)s")) % {"day": day}
     return Status(done == total, text, url)
 
 
@@ -63,7 +66,9 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
         InboxEntry(
             title=str(_("Responsable d'affectation GAR proposé : %(name)s"))
             % {"name": designation.user},
-            detail=str(_("Proposé par %(name)s")) % {"name": designation.proposed_by},
+            detail=str(_("Se propose lui-même"))
+            if designation.proposed_by_id == designation.user_id
+            else str(_("Proposé par %(name)s")) % {"name": designation.proposed_by},
             url=f"{url}#designation-{designation.pk}",
             waiting_since=designation.created_at,
         )

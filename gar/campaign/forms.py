@@ -58,25 +58,14 @@ class DesignationForm(forms.Form):
 
 
 class DesignationDecisionForm(forms.Form):
+    """Rendered by hand in each row of the page: a comment and two buttons carrying the choice."""
+
     APPROVE, REFUSE = "accepter", "refuser"
 
     decision = forms.ChoiceField(
-        label=_("Décision"),
-        choices=[(APPROVE, _("Accepter")), (REFUSE, _("Refuser"))],
-        widget=forms.RadioSelect,
+        label=_("Décision"), choices=[(APPROVE, _("Accepter")), (REFUSE, _("Refuser"))]
     )
     comment = forms.CharField(label=_("Commentaire"), max_length=1000, required=False)
-
-    def __init__(self, *args, action="", prefix=None, **kwargs):
-        super().__init__(*args, prefix=prefix, **kwargs)
-        self.helper = _helper(
-            self,
-            "decision",
-            "comment",
-            submit=_("Enregistrer la décision"),
-            form_id=f"decision-{prefix}" if prefix else "decision",
-            action=action,
-        )
 
     @property
     def approve(self) -> bool:

@@ -101,7 +101,6 @@ class Row:
 def _rows(request, live) -> list[Row]:
     user, roles = request.user, request.roles
     direction = roles_grant(roles, "gar.designate")
-    uai = request.establishment.uai
     rows = []
     for designation in live:
         own = designation.user_id == user.pk
@@ -113,10 +112,7 @@ def _rows(request, live) -> list[Row]:
                 can_confirm=designation.state == DesignationState.DESIGNATED
                 and designation.done_in_ent_at is None
                 and (own or direction or Role.ADMIN_ENT in roles),
-                decision_form=DesignationDecisionForm(
-                    prefix=f"d{designation.pk}",
-                    action=reverse("gar:campaign_decide", args=[uai, designation.pk]),
-                )
+                decision_form=DesignationDecisionForm(prefix=f"d{designation.pk}")
                 if waiting and direction
                 else None,
             )

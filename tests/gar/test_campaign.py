@@ -360,8 +360,11 @@ def test_checklist_items_on_the_school_dashboard(client, school):
 
     DesignationFactory(establishment=school)
     DesignationFactory(establishment=school, state="proposed")
+    past = TODAY() - days(1)
+    campaign(past)
     page = unescape(client.get(url).content.decode())
     assert "1 désigné · 1 proposition en attente" in page
+    assert f"1/2 faites · en retard (date limite le {past:%d/%m/%Y})" in page
 
 
 def test_srane_overview_column_shows_progress_and_late_schools(client):

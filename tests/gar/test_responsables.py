@@ -250,7 +250,7 @@ def test_a_teacher_proposes_themselves_and_the_head_decides_from_the_inbox(clien
     client.force_login(head)
     inbox = unescape(client.get(reverse("dashboard:inbox", args=[school.uai])).content.decode())
     assert "Désignations de responsables d'affectation GAR" in inbox
-    assert f"Responsable d'affectation GAR proposé : {teacher}" in inbox
+    assert f"Responsable d'affectation GAR proposé : {teacher}</a> — Se propose lui-même" in inbox
     assert f"#designation-{designation.pk}" in inbox
     decide = reverse("gar:campaign_decide", args=[school.uai, designation.pk])
     client.post(decide, {f"d{designation.pk}-decision": "accepter"})
