@@ -8,12 +8,13 @@ natural key is idAbonnement, and a row equal to what is stored changes nothing.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gar.assignments.selectors import pools, used_by_public
 from gar.models import GarResource, GarSubscription, Origin, Public
 from rrupn.audit.services import audit_record
 from rrupn.establishments.services import ImportResult, RowError
 
 from . import importers
-from .rules import LICENCE_FIELDS, check_subscription
+from .rules import LICENCE_FIELDS, PUBLIC_COUNTS, check_subscription
 
 # GAR field name → model attribute
 FIELDS = {
@@ -58,13 +59,29 @@ def normalized(data: dict) -> dict:
         elif name != "publicCible":
             clean[name] = (value or "").strip()
     for name in LICENCE_FIELDS:
-        clean[name] = clean[name].upper()
+        # "0" is "not given" for the GAR: stored empty, so that nobody reads it as a count.
+        clean[name] = "" if clean[name].strip("0") == "" else clean[name].upper()
     publics = list(dict.fromkeys(data.get("publicCible") or []))
     # Known publics in the GAR's order; unknown ones stay, for the rules to name them.
     clean["publicCible"] = [p for p in Public.values if p in publics] + [
         p for p in publics if p not in Public.values
     ]
     return clean
+
+
+def assignment_conflicts(subscription: GarSubscription, used: dict) -> list[tuple[str, str]]:
+    """Licence counts (already set on `subscription`) below what the portal's assignments use:
+    lowering them would leave an over-assignment, which the assignments part refuses."""
+    field_of = {public: name for name, public in PUBLIC_COUNTS.items()}
+    return [
+        (
+            field_of.get(pool.public, "nbLicenceGlobale"),
+            f"{pool.used} {pool.words} déjà affectées dans le portail : il en faut au moins "
+            f"autant (retirez d'abord des affectations).",
+        )
+        for pool in pools(subscription, used)
+        if pool.left is not None and pool.left < 0
+    ]
 
 
 def _snapshot(values: dict) -> dict:
@@ -123,6 +140,12 @@ def subscription_save(
     subscription.resource = resource
     for name, attr in FIELDS.items():
         setattr(subscription, attr, data[name])
+    if subscription.pk:
+        conflicts = assignment_conflicts(
+            subscription, used_by_public([subscription.pk]).get(subscription.pk, {})
+        )
+        if conflicts:
+            raise SubscriptionError(conflicts)
     try:
         with transaction.atomic():
             subscription.save()
@@ -161,16 +184,23 @@ def subscriptions_import(*, establishment, school_year, user, text: str) -> Impo
     result = ImportResult(errors=errors)
     if errors:
         return result
-    new, changed = [], []
+    new, changed, lines = [], [], {}
     for row in rows:
         current = existing.get(row.data["idAbonnement"])
         if current is None:
             new.append(_subscription_from(row, establishment, school_year))
         elif _apply(current, row):
             changed.append(current)
+            lines[current.pk] = row.line
         else:
             result.unchanged += 1
-    if not (new or changed):
+    used = used_by_public([s.pk for s in changed]) if changed else {}
+    result.errors = [
+        RowError(lines[s.pk], field, message)
+        for s in changed
+        for field, message in assignment_conflicts(s, used.get(s.pk, {}))
+    ]
+    if result.errors or not (new or changed):
         return result
     try:
         with transaction.atomic():

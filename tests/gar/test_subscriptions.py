@@ -422,3 +422,65 @@ def test_a_departement_srane_cannot_edit_the_catalogue(client):
     client.force_login(srane_staff(academie=False))
     assert client.get(reverse("admin:gar_garresource_changelist")).status_code == 403
     assert client.get(reverse("admin:gar_garsubscription_changelist")).status_code == 403
+
+
+# --- licence counts and the portal's assignments ------------------------------------------------
+
+
+def assign(subscription, user, public="ELEVE", licences=50):
+    from gar.models import GarAssignment
+
+    return GarAssignment.objects.create(
+        subscription=subscription,
+        target_kind="establishment",
+        public=public,
+        licences=licences,
+        created_by=user,
+    )
+
+
+def test_an_edit_cannot_leave_more_licences_assigned_than_available(gestionnaire_client, school):
+    subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-AFF")
+    assign(subscription, staff(school, Role.DOCUMENTALISTE), licences=50)
+    edit = url("subscriptions_edit", school, subscription.pk)
+    data = form_data(subscription.resource, idAbonnement="ABO-AFF", nbLicenceEleve="40")
+    response = gestionnaire_client.post(edit, data)
+    assert response.context["form"].errors["nbLicenceEleve"] == [
+        "50 licences élèves déjà affectées dans le portail : il en faut au moins autant "
+        "(retirez d'abord des affectations)."
+    ]
+    subscription.refresh_from_db()
+    assert subscription.licences_eleve == "120" and not AuditEntry.objects.exists()
+    data["nbLicenceEleve"] = "50"
+    assert gestionnaire_client.post(edit, data).status_code == 302
+
+
+def test_an_import_cannot_leave_an_over_assignment(school):
+    user = staff(school, Role.GESTIONNAIRE)
+    subscription = GarSubscriptionFactory(
+        establishment=school, id_abonnement="ABO-AFF", resource__ark="ark:/99999/aff"
+    )
+    assign(subscription, user, public="ENSEIGNANT", licences=3)
+    year = SchoolYear.current()
+    text = (
+        "idAbonnement;idRessource;debutValidite;anneeFinValidite;typeAffectation;"
+        "nbLicenceEleve;publicCible\n"
+        f"ABO-AFF;ark:/99999/aff;01/09/{year.start_year};{year.label};INDIV;120;ELEVE\n"
+    )
+    result = services.subscriptions_import(
+        establishment=school, school_year=year, user=user, text=text
+    )
+    assert [str(e) for e in result.errors] == [
+        "ligne 2, colonne « nbLicenceEnseignant » : 3 licences enseignants déjà affectées dans "
+        "le portail : il en faut au moins autant (retirez d'abord des affectations)."
+    ]
+    subscription.refresh_from_db()
+    assert subscription.publics == ["ELEVE", "ENSEIGNANT"]
+
+
+def test_a_zero_count_is_stored_as_not_given(gestionnaire_client, school):
+    resource = GarResourceFactory()
+    data = form_data(resource, nbLicenceGlobale="0", nbLicenceEnseignant="00")
+    assert gestionnaire_client.post(url("subscriptions_create", school), data).status_code == 302
+    subscription = GarSubscription.objects.get()
+    assert (subscription.licences_global, subscription.licences_enseignant) == ("", "")
