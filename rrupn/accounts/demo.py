@@ -1,5 +1,6 @@
 """Demo people (invented names) for every persona, in four establishments of the three départements."""
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from rrupn.establishments.models import Establishment, SchoolYear
@@ -133,13 +134,15 @@ def load_demo() -> list[tuple[str, str]]:
             f"Établissements absents ({', '.join(sorted(missing))}) : importez d'abord le référentiel."
         )
     summary = []
+    # One hash for every demo account (a public password): hashing it per person took seconds.
+    hashed = make_password(DEMO_PASSWORD)
     for email, first, last, discipline, roles, scope in PEOPLE:
         user, created = User.objects.get_or_create(
             email=email,
             defaults={"first_name": first, "last_name": last, "discipline": discipline},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = hashed
             user.save()
         descriptions = []
         for uai, role, yearly in roles:
@@ -166,11 +169,19 @@ def load_demo() -> list[tuple[str, str]]:
         },
     )
     if created:
-        admin.set_password(DEMO_PASSWORD)
+        admin.password = hashed
         admin.save()
     summary.append((ADMIN[0], "Administrateur du site"))
     _demo_letters(establishments, year)
+    _demo_commission(establishments, year)
     return summary
+
+
+def _demo_commission(establishments, year) -> None:
+    """Something on every commission page (demo_commission.py, written through its services)."""
+    from .demo_commission import demo_commission
+
+    demo_commission(establishments, year)
 
 
 def _demo_letters(establishments, year) -> None:

@@ -1,17 +1,48 @@
-"""`load_demo`: every persona, three départements, both kinds, one person in two schools; twice is safe."""
+"""`load_demo`: every persona, three départements, both kinds, one person in two schools, something
+on every commission page; twice is safe."""
 
+import datetime
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
+from commission import models as cm
+from commission.members.selectors import day_start, missing_categories, term_bounds
 from missions.models import LetterState, MissionLetter
+from rrupn.accounts.demo_commission import meeting_times
 from rrupn.accounts.models import Role, RoleAssignment, SraneLevel, SraneScope, User
+from rrupn.audit.models import AuditEntry
 
 CSV = Path(__file__).resolve().parents[2] / "data" / "establishments_limoges.csv"
 
 pytestmark = pytest.mark.django_db
+
+MAUPASSANT, PERRIER = "0870022B", "0190032G"
+COMMISSION_MODELS = [
+    cm.Commission,
+    cm.CommissionMember,
+    cm.Meeting,
+    cm.AgendaItem,
+    cm.Attendance,
+    cm.Action,
+    cm.ProjectAxis,
+    cm.Indicator,
+    cm.IndicatorValue,
+    cm.TrainingNeed,
+    cm.TrainingAction,
+    cm.PurchaseProposal,
+    cm.RemarkablePractice,
+    cm.ProcessingActivity,
+]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo's letter and minutes PDFs
 
 
 def load() -> str:
@@ -47,3 +78,97 @@ def test_demo_people_cover_every_persona_and_load_twice(django_capture_on_commit
     states = dict(MissionLetter.objects.values_list("establishment__uai", "state"))
     assert states == {"0870022B": LetterState.ACTIVE, "0190032G": LetterState.PROPOSED}
     assert MissionLetter.objects.get(establishment__uai="0870022B").pdf_is_current
+
+
+def counts() -> dict:
+    models = [User, RoleAssignment, MissionLetter, AuditEntry, *COMMISSION_MODELS]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_demo_commission_fills_every_page_and_loads_twice(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    before, sent = counts(), len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    assert counts() == before and len(mail.outbox) == sent
+
+    commission = cm.Commission.objects.get(establishment__uai=MAUPASSANT)
+    assert commission.validated_by.email == "henri.bergeronnette@ac-limoges.fr"
+    members = list(commission.members.select_related("user"))
+    assert missing_categories(members) == [cm.MemberCategory.RESP_GAR]  # Inès is documentaliste
+    [parent] = [m for m in members if m.user is None]
+    assert parent.category == cm.MemberCategory.PARENT and parent.outsider_name
+    referent = next(m for m in members if m.category == cm.MemberCategory.DISCIPLINE_REFERENT)
+    assert (referent.user.email, referent.discipline) == (
+        "julie.rougegorge@ac-limoges.fr",
+        "Histoire-géographie",
+    )
+
+    now = timezone.now()
+    held, upcoming = commission.meetings.order_by("starts_at")
+    assert day_start(term_bounds(timezone.localdate())[0]) <= held.starts_at <= now
+    assert held.agenda.count() == 3 and held.minutes
+    assert held.attendance.count() == len(members)
+    assert held.minutes_pdf_status == "ready" and held.minutes_pdf_revision == held.revision
+    assert upcoming.starts_at > now and upcoming.invitation_sent_at is not None
+    assert sorted(held.decisions.values_list("status", flat=True)) == ["done", "todo"]
+
+    indicators = cm.Indicator.objects.filter(axis__establishment=commission.establishment)
+    assert indicators.count() == 2
+    values = cm.IndicatorValue.objects.filter(indicator__in=indicators)
+    assert values.count() == 6
+    assert all(v.measured_on < timezone.localdate() for v in values)
+
+    assert cm.TrainingNeed.objects.filter(establishment__uai=MAUPASSANT).count() == 2
+    [cafe] = cm.TrainingAction.objects.filter(establishment__uai=MAUPASSANT)
+    assert cafe.kind == cm.TrainingKind.CAFE and cafe.need is not None
+    assert cafe.held_on <= timezone.localdate() and cafe.attendees
+
+    states = cm.PurchaseProposal.objects.filter(establishment__uai=MAUPASSANT)
+    assert sorted(states.values_list("state", flat=True)) == ["approved", "proposed"]
+    practices = cm.RemarkablePractice.objects.filter(establishment__uai=MAUPASSANT)
+    assert practices.count() == 2 and practices.filter(shared_at__isnull=False).count() == 1
+    assert cm.ProcessingActivity.objects.filter(establishment__uai=MAUPASSANT).count() == 2
+
+    perrier = cm.Commission.objects.get(establishment__uai=PERRIER)
+    assert perrier.submitted_at and not perrier.validated_at and perrier.members.count() == 3
+    assert cm.RemarkablePractice.objects.get(establishment__uai=PERRIER).shared_at
+
+
+PAGES = {
+    "": "Sandrine Chardonneret",
+    "reunions/": "Salle du conseil",
+    "actions/": "Recenser les besoins Pix+Édu",
+    "projet/": "Élèves de 3e certifiés Pix",
+    "formation/": "Le médiacentre en 30 minutes",
+    "achats/": "Casques avec micro",
+    "pratiques/": "Carte collaborative du patrimoine limousin",
+    "rgpd/": "Vie scolaire et suivi pédagogique",
+}
+
+
+def test_the_demo_rrupn_finds_each_commission_page_filled(client):
+    load()
+    client.force_login(User.objects.get(email="camille.fauvette@ac-limoges.fr"))
+    for path, expected in PAGES.items():
+        response = client.get(f"/etablissement/{MAUPASSANT}/commission/{path}")
+        assert response.status_code == 200, path
+        assert expected in response.content.decode(), path
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        timezone.now(),
+        datetime.datetime(2026, 9, 1, 0, 30),  # the school year began half an hour ago
+        datetime.datetime(2027, 1, 5, 10, 0),  # the second term, five days in
+        datetime.datetime(2027, 4, 20, 18, 0),  # three weeks into the third, after 17:00
+    ],
+)
+def test_the_demo_past_meeting_stays_in_the_current_term(now):
+    now = now if timezone.is_aware(now) else timezone.make_aware(now)
+    held, upcoming = meeting_times(now)
+    term_start = day_start(term_bounds(timezone.localtime(now).date())[0])
+    assert term_start <= held <= now < upcoming
+    assert upcoming - now > datetime.timedelta(days=13)

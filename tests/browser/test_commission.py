@@ -11,7 +11,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from commission.models import Commission, Meeting
+from commission.models import Action, Commission, Meeting
 from rrupn.accounts.demo import MAUPASSANT
 
 from ..conftest import service_or_skip
@@ -41,6 +41,14 @@ def pdf_page_png(path, name):
         timeout=30,
     )
     return prefix.with_suffix(".png")
+
+
+@pytest.fixture(autouse=True)
+def without_demo_commissions(reference_data):
+    """The scenario starts from a school without a commission (the demo has two); actions
+    first, as they protect their owners."""
+    Action.objects.all().delete()
+    Commission.objects.all().delete()
 
 
 def add_member(page, *, person=None, outsider=None, category, discipline="", detail=""):

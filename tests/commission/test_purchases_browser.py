@@ -21,6 +21,13 @@ reference_data = browser.reference_data
 screenshot = browser.screenshot
 
 
+@pytest.fixture(autouse=True)
+def without_demo_purchases_and_practices(reference_data):
+    """The scenario starts with no proposal and no practice (the demo has some)."""
+    PurchaseProposal.objects.all().delete()
+    RemarkablePractice.objects.all().delete()
+
+
 def logout(page):
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state("networkidle")
