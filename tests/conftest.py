@@ -56,6 +56,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "missions.migrations.0002_reference_data",
     "commission.migrations.0002_reference_data",
     "gar.migrations.0002_seed_catalogue",
+    "maintenance.migrations.0002_limoges_routing",
 ]
 
 
