@@ -9,10 +9,15 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.template import engines
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from rrupn.establishments.models import Division, DivisionKind, SchoolYear
+
+from ..commission.factories_members import commission, meeting
+from ..gar.factories_campaign import SubscriptionFactory, campaign
 from .html import one, parse
 
+PARIS = ZoneInfo("Europe/Paris")
 CATALOGUE = Path(settings.BASE_DIR) / "locale/en/LC_MESSAGES/django.po"
 CORE_SCREENS = (
     "templates/base.html",
@@ -100,6 +105,50 @@ def test_issue_pages_speak_english(client, persona_user, school):
     assert "Export the mission letters (ZIP)" in body
     assert "Notable practices shared by the schools" in body
     assert "Exporter les lettres de mission" not in body
+
+
+@pytest.mark.django_db
+def test_gar_and_class_pages_speak_english(client, persona_user, school):
+    """Issue 5's GAR campaign checklist and classes list, and a meeting's time with 'at' (the
+    French 'à' used to sit inside the date format), after choosing English."""
+    year = SchoolYear.current()
+    campaign(timezone.localdate() + datetime.timedelta(days=12))
+    SubscriptionFactory(establishment=school, resource__title="Lumni Enseignement")
+    third = Division.objects.create(
+        establishment=school,
+        school_year=year,
+        code="3A",
+        kind=DivisionKind.DIVISION,
+        pupil_count=28,
+    )
+    Division.objects.create(
+        establishment=school, school_year=year, code="LAT3", kind=DivisionKind.GROUP, pupil_count=12
+    ).divisions.set([third])
+    rrupn = persona_user("rrupn")
+    client.force_login(rrupn)
+    checklist = reverse("gar:campaign", args=[school.uai])
+    client.post(reverse("set_language"), {"language": "en", "next": checklist})
+
+    doc = parse(client.get(checklist).content.decode())
+    assert one(doc, "//h1").text == f"GAR assignment campaign {year.label}"
+    body = " ".join(doc.text_content().split())
+    assert "12 days left." in body and "GAR assignments done: 0/1" in body
+    assert "No assignment manager appointed" not in body  # that is the dashboard's wording
+    assert "Mark as done" in body and "Start-of-year campaign" in body  # header GAR menu
+    assert "Il reste" not in body and "Marquer fait" not in body and "faites :" not in body
+
+    doc = parse(client.get(reverse("divisions:list", args=[school.uai])).content.decode())
+    assert one(doc, "//h1").text == "Classes and groups"
+    body = " ".join(doc.text_content().split())
+    assert "28 pupils in classes." in body and "Add a class or a group" in body
+    headers = [th.text_content().strip() for th in doc.xpath("//thead//th")]
+    assert headers[:6] == ["Code", "Label", "Type", "Level", "Pupils", "Parent classes"]
+    assert "élèves en classe" not in body
+
+    held = meeting(commission(school), starts_at=datetime.datetime(2026, 3, 5, 17, 0, tzinfo=PARIS))
+    doc = parse(client.get(reverse("commission:meeting_list", args=[school.uai])).content.decode())
+    link = one(doc, f'//a[contains(@href, "/{held.pk}/")]')
+    assert link.text_content().strip() == "05/03/2026 at 17:00"
 
 
 @pytest.mark.django_db
