@@ -126,3 +126,239 @@ class RoutingRule(models.Model):
 
 def school_group_of(kind: str) -> str:
     return SchoolGroup.COLLEGE if kind == Kind.COLLEGE else SchoolGroup.LYCEE
+
+
+# --- Tickets ------------------------------------------------------------------------------------
+
+
+class Urgency(models.TextChoices):
+    LOW = "low", _("Faible")
+    NORMAL = "normal", _("Normale")
+    HIGH = "high", _("Haute : cours empêchés")
+
+
+class TicketStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    TO_RRUPN = "to_rrupn", _("Signalé au RRUPN")
+    AWAITING_HEAD = "awaiting_head", _("En attente du chef d'établissement")
+    QUEUED = "queued", _("En file d'envoi")
+    SENT = "sent", _("Transmis")
+    ACKNOWLEDGED = "acknowledged", _("Pris en compte")
+    IN_PROGRESS = "in_progress", _("En cours de traitement")
+    RESOLVED = "resolved", _("Résolu")
+    CLOSED = "closed", _("Clos")
+    FAILED = "failed", _("Échec de transmission")
+
+
+OPEN_STATUSES = (
+    TicketStatus.TO_RRUPN,
+    TicketStatus.AWAITING_HEAD,
+    TicketStatus.QUEUED,
+    TicketStatus.SENT,
+    TicketStatus.ACKNOWLEDGED,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.FAILED,
+)
+
+
+class Ticket(models.Model):
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("établissement"),
+    )
+    reporter = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name=_("signalé par")
+    )
+    category = models.ForeignKey(TicketCategory, models.PROTECT, verbose_name=_("catégorie"))
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"))
+    room = models.CharField(_("salle"), max_length=100, blank=True)
+    equipment = models.CharField(_("matériel concerné"), max_length=200, blank=True)
+    urgency = models.CharField(
+        _("urgence"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    status = models.CharField(
+        _("état"), max_length=15, choices=TicketStatus.choices, default=TicketStatus.DRAFT
+    )
+    channel = models.ForeignKey(
+        Channel, models.PROTECT, null=True, blank=True, verbose_name=_("canal")
+    )
+    external_ref = models.CharField(_("référence externe"), max_length=100, blank=True)
+    external_url = models.URLField(_("lien externe"), blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["establishment", "status"])]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def reference(self) -> str:
+        """The portal reference, also sent to the helpdesk (and used to find it there again)."""
+        return f"RRUPN-{self.pk:06d}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the user's file name in the path: only the ticket and a random name.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"incidents/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class TicketAttachment(models.Model):
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.original_name
+
+
+class Level1Note(models.Model):
+    """What the RRUPN did themselves (level-1 maintenance), and the time it took."""
+
+    ticket = models.ForeignKey(
+        Ticket, models.CASCADE, related_name="level1_notes", null=True, blank=True
+    )
+    establishment = models.ForeignKey(
+        "establishments.Establishment", models.CASCADE, related_name="level1_notes"
+    )
+    author = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    done_on = models.DateField(_("date"))
+    minutes_spent = models.PositiveIntegerField(_("temps passé (minutes)"))
+    note = models.TextField(_("ce qui a été fait"))
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.done_on:%d/%m/%Y} ({self.minutes_spent} min)"
+
+
+# --- Delivery (outbox) ---------------------------------------------------------------------------
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("En file")
+    SENDING = "sending", _("Envoi en cours")
+    SENT = "sent", _("Envoyé")
+    WAITING_MANUAL = "waiting_manual", _("À transmettre à la main")
+    FAILED = "failed", _("Échec")
+
+
+class Delivery(models.Model):
+    """The outbound row written in the ticket's transaction; a worker claims and sends it."""
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(Channel, models.PROTECT)
+    status = models.CharField(
+        max_length=15, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    permanent_failure = models.BooleanField(default=False)
+    external_ref = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"Envoi {self.ticket.reference} → {self.channel} ({self.get_status_display()})"
+
+
+class ChannelCredential(models.Model):
+    """Per-establishment secrets for a GLPI channel (user token), encrypted at rest."""
+
+    channel = models.ForeignKey(Channel, models.CASCADE, related_name="credentials")
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Vide : secret du canal lui-même (jeton d'application)."),
+    )
+    name = models.CharField(max_length=30)  # "app_token", "user_token"…
+    ciphertext = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "establishment", "name"],
+                name="one_secret_per_name",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.channel.code} / {self.name}"
+
+
+class LyceeGlpiRight(models.Model):
+    """The head records that the RRUPN has been granted rights on the Région's GLPI."""
+
+    establishment = models.OneToOneField(
+        "establishments.Establishment", models.CASCADE, related_name="glpi_right"
+    )
+    granted_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Droits GLPI du RRUPN — {self.establishment.uai}"
+
+
+# --- Equipment needs -------------------------------------------------------------------------------
+
+
+class EquipmentState(models.TextChoices):
+    PROPOSED = "proposed", _("En attente de validation")
+    VALIDATED = "validated", _("Validé par le chef d'établissement")
+    REFUSED = "refused", _("Refusé")
+
+
+class EquipmentNeed(models.Model):
+    establishment = models.ForeignKey(
+        "establishments.Establishment", models.CASCADE, related_name="equipment_needs"
+    )
+    school_year = models.ForeignKey("establishments.SchoolYear", models.PROTECT)
+    item = models.CharField(_("matériel"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantité"))
+    justification = models.TextField(_("justification"))
+    priority = models.PositiveSmallIntegerField(
+        _("priorité"), default=2, help_text=_("1 = la plus haute")
+    )
+    state = models.CharField(
+        max_length=10, choices=EquipmentState.choices, default=EquipmentState.PROPOSED
+    )
+    proposed_by = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "-created_at"]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"

@@ -1,0 +1,9 @@
+from importlib import import_module
+
+from .apps import PARTS
+
+app_name = "maintenance_srane"
+
+urlpatterns = [
+    p for part in PARTS for p in import_module(f"maintenance.{part}.urls").srane_urlpatterns
+]
