@@ -174,7 +174,16 @@ def load_demo() -> list[tuple[str, str]]:
     summary.append((ADMIN[0], "Administrateur du site"))
     _demo_letters(establishments, year)
     _demo_commission(establishments, year)
+    _demo_gar(establishments, year)
     return summary
+
+
+def _demo_gar(establishments, year) -> None:
+    """Classes, subscriptions, assignments and the campaign (demo_gar.py, through the GAR
+    services)."""
+    from .demo_gar import demo_gar
+
+    demo_gar(establishments, year)
 
 
 def _demo_commission(establishments, year) -> None:

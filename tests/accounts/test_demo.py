@@ -1,5 +1,5 @@
 """`load_demo`: every persona, three départements, both kinds, one person in two schools, something
-on every commission page; twice is safe."""
+on every commission and GAR page; twice is safe."""
 
 import datetime
 from io import StringIO
@@ -12,10 +12,14 @@ from django.utils import timezone
 
 from commission import models as cm
 from commission.members.selectors import day_start, missing_categories, term_bounds
+from gar import models as gm
+from gar.campaign.selectors import campaign_of, is_late, progress_by_establishment
 from missions.models import LetterState, MissionLetter
+from rrupn.accounts.demo import ADMIN, PEOPLE
 from rrupn.accounts.demo_commission import meeting_times
 from rrupn.accounts.models import Role, RoleAssignment, SraneLevel, SraneScope, User
 from rrupn.audit.models import AuditEntry
+from rrupn.establishments.models import Division, DivisionKind, SchoolYear
 
 CSV = Path(__file__).resolve().parents[2] / "data" / "establishments_limoges.csv"
 
@@ -80,8 +84,19 @@ def test_demo_people_cover_every_persona_and_load_twice(django_capture_on_commit
     assert MissionLetter.objects.get(establishment__uai="0870022B").pdf_is_current
 
 
+GAR_MODELS = [
+    Division,
+    gm.GarResource,
+    gm.GarSubscription,
+    gm.GarAssignment,
+    gm.GarCampaign,
+    gm.RespAffectation,
+    gm.CampaignReminder,
+]
+
+
 def counts() -> dict:
-    models = [User, RoleAssignment, MissionLetter, AuditEntry, *COMMISSION_MODELS]
+    models = [User, RoleAssignment, MissionLetter, AuditEntry, *COMMISSION_MODELS, *GAR_MODELS]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -136,6 +151,83 @@ def test_demo_commission_fills_every_page_and_loads_twice(django_capture_on_comm
     assert cm.RemarkablePractice.objects.get(establishment__uai=PERRIER).shared_at
 
 
+def test_demo_gar_fills_the_campaign_at_maupassant_and_leaves_perrier_behind(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        load()
+    assert counts() == before
+
+    year = SchoolYear.current()
+    campaign = gm.GarCampaign.objects.get(school_year=year)
+    assert campaign.due_on == datetime.date(year.start_year, 9, 30)  # the default, untouched
+
+    classes = Division.objects.filter(establishment__uai=MAUPASSANT, school_year=year)
+    codes = set(classes.filter(kind=DivisionKind.DIVISION).values_list("code", flat=True))
+    assert codes == {"6A", "6B", "5A", "5B", "4A", "4B", "3A", "3B"}
+    assert all(20 <= d.pupil_count <= 30 for d in classes.filter(kind=DivisionKind.DIVISION))
+    latin = classes.get(kind=DivisionKind.GROUP)
+    assert latin.label == "Latin 5e" and 0 < latin.pupil_count < 30
+    assert sorted(latin.divisions.values_list("code", flat=True)) == ["5A", "5B"]
+
+    subscriptions = gm.GarSubscription.objects.filter(
+        establishment__uai=MAUPASSANT, school_year=year
+    )
+    assert all(s.resource.origin == gm.Origin.ACQUIRED for s in subscriptions)
+    counted = subscriptions.get(licences_global="")
+    unlimited = subscriptions.get(licences_global=gm.UNLIMITED)
+    assert counted.licences_eleve and counted.licences_enseignant
+    assert counted.done_at and counted.done_by.email == "ines.mesange@ac-limoges.fr"
+    assert unlimited.done_at is None and not unlimited.assignments.exists()
+    targets = counted.assignments.select_related("division", "teacher")
+    assert sorted(a.division.code for a in targets if a.division) == ["4A", "4B", "5A", "5B"]
+    assert [a.teacher.email for a in targets if a.teacher] == ["marc.pinson@ac-limoges.fr"]
+    # Entered by the gestionnaire, through the service (audited), not written behind its back.
+    creators = AuditEntry.objects.filter(action="gar.subscription.created")
+    assert {e.actor.email for e in creators} == {
+        "paul.grimpereau@ac-limoges.fr",
+        "anne.verdier@ac-limoges.fr",
+    }
+
+    [designation] = gm.RespAffectation.objects.filter(establishment__uai=MAUPASSANT)
+    assert designation.user.email == "ines.mesange@ac-limoges.fr"
+    assert designation.state == gm.DesignationState.DESIGNATED and designation.done_in_ent_at
+
+    perrier = gm.GarSubscription.objects.get(establishment__uai=PERRIER, school_year=year)
+    assert not perrier.assignments.exists() and perrier.done_at is None
+    assert not gm.RespAffectation.objects.filter(establishment__uai=PERRIER).exists()
+    progress = progress_by_establishment([perrier.establishment_id], year)
+    after_due = campaign_of(year).due_on + datetime.timedelta(days=1)
+    assert is_late(campaign, progress[perrier.establishment_id], after_due)
+
+
+def test_the_demo_gar_holds_no_pupil_name():
+    """Pupils are counts in classes: nobody but the demo staff is a person in the database,
+    every assignment goes to a class, a group or a teacher of the school, and the classes
+    carry codes and labels only."""
+    load()
+    assert set(User.objects.values_list("email", flat=True)) == {
+        email for email, *_rest in PEOPLE
+    } | {ADMIN[0]}
+    teachers = RoleAssignment.objects.filter(role=Role.TEACHER).values_list(
+        "user_id", "establishment_id"
+    )
+    for assignment in gm.GarAssignment.objects.select_related("subscription"):
+        if assignment.public == gm.Public.ELEVE:
+            assert assignment.division_id and assignment.teacher_id is None
+        else:
+            pair = (assignment.teacher_id, assignment.subscription.establishment_id)
+            assert pair in set(teachers)
+    for division in Division.objects.all():
+        assert division.source == "csv"
+        assert division.label == "Latin 5e" or division.label == (
+            f"{division.code[0]}e {division.code[1:]}"
+        )
+
+
 PAGES = {
     "": "Sandrine Chardonneret",
     "reunions/": "Salle du conseil",
@@ -155,6 +247,27 @@ def test_the_demo_rrupn_finds_each_commission_page_filled(client):
         response = client.get(f"/etablissement/{MAUPASSANT}/commission/{path}")
         assert response.status_code == 200, path
         assert expected in response.content.decode(), path
+
+
+def test_the_demo_head_finds_each_gar_page_filled(client):
+    load()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    pages = {
+        "gar/abonnements/": [
+            "Dictionnaire et encyclopédie en ligne",
+            "Tous publics : <strong>0</strong> / illimité",
+        ],
+        "gar/affectations/": ["Manuel numérique de mathématiques, cycle 4"],
+        "gar/campagne/": [f"le {today} par Inès Mésange", "Marquer fait"],
+        "gar/responsables/": [f"Fait le {today}"],
+        "classes/": ["Latin 5e", "3e B"],
+    }
+    client.force_login(User.objects.get(email="henri.bergeronnette@ac-limoges.fr"))
+    for path, expected in pages.items():
+        response = client.get(f"/etablissement/{MAUPASSANT}/{path}")
+        assert response.status_code == 200, path
+        for text in expected:
+            assert text in response.content.decode(), (path, text)
 
 
 @pytest.mark.parametrize(
