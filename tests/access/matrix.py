@@ -102,6 +102,7 @@ ALL_STAFF = frozenset(STAFF)
 DIRECTION = frozenset({"head", "direction"})
 PILOTS = DIRECTION | {"rrupn"}  # commission.manage
 GAR_SUBSCRIPTIONS = DIRECTION | {"gestionnaire", "rrupn", "documentaliste"}
+TICKET_HANDLERS = PILOTS | {"gestionnaire"}  # tickets.handle
 PUBLIC = Fixed(anonymous=200, staff=200)
 LOGGED_IN = Fixed(anonymous=LOGIN, staff=200)
 ADMIN_ONLY = Fixed(anonymous=LOGIN, staff=LOGIN)  # the admin sends non-staff to its login
@@ -232,6 +233,29 @@ MATRIX = {
     "gar:subscriptions_import_sample": EstablishmentPage(GAR_SUBSCRIPTIONS),
     "gar:subscriptions_report_import": EstablishmentPage(GAR_SUBSCRIPTIONS),
     "gar_srane:subscriptions_catalogue": SranePage(with_uai=False),
+    # Maintenance, incidents: every staff member reports; the sample incident (reported by the
+    # RRUPN, queued for the GLPI of the Haute-Vienne) is seen by those who handle incidents; a
+    # draft is edited by its author only (so nobody edits the sample).
+    "maintenance:tickets_list": EstablishmentPage(ALL_STAFF),
+    "maintenance:tickets_create": EstablishmentPage(ALL_STAFF),
+    "maintenance:tickets_glpi_right": EstablishmentPage(frozenset({"head"})),
+    "maintenance:tickets_detail": EstablishmentObjectPage(TICKET_HANDLERS),
+    "maintenance:tickets_attachment": EstablishmentObjectPage(TICKET_HANDLERS),
+    "maintenance:tickets_edit": EstablishmentObjectPage(frozenset()),
+    "maintenance:tickets_submit": EstablishmentPage(ALL_STAFF, ok=405),  # POST only
+    "maintenance:tickets_forward": EstablishmentPage(TICKET_HANDLERS, ok=405),
+    "maintenance:tickets_mark_sent": EstablishmentPage(TICKET_HANDLERS, ok=405),
+    "maintenance:tickets_level1": EstablishmentPage(TICKET_HANDLERS, ok=405),
+    "maintenance_srane:tickets_by_collectivite": SranePage(with_uai=False),
+    # Maintenance, equipment needs: the RRUPN and the direction propose, see and export them
+    # (the sample need, proposed by the RRUPN, waits); the direction validates.
+    "maintenance:equipment_list": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "maintenance:equipment_create": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "maintenance:equipment_detail": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "maintenance:equipment_decide": EstablishmentPage(DIRECTION, ok=405),  # POST only
+    "maintenance:equipment_export_csv": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "maintenance:equipment_export_pdf": EstablishmentPage(DIRECTION | {"rrupn"}),
+    "maintenance:equipment_export_pdf_request": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -298,6 +322,9 @@ SAMPLE_KWARGS = {
     "activity_id": "<the sample RGPD register entry of the own school>",
     "purchase_id": "<the sample purchase proposal of the own school>",
     "practice_id": "<the sample remarkable practice of the own school>",
+    "equipment_need_id": "<the sample equipment need of the own school>",
+    "ticket_id": "<the sample incident of the own school>",
+    "attachment_id": "<the sample incident's photo>",
     "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
 }
 

@@ -140,6 +140,34 @@ def sample_assignment(school, author) -> dict:
     return {"subscription_id": str(subscription.pk), "assignment_id": str(made.pk)}
 
 
+def sample_ticket(school, author) -> dict:
+    """An incident of the own school reported by the RRUPN (queued), with a photo."""
+    from django.core.files.base import ContentFile
+
+    from maintenance.models import Ticket, TicketAttachment, TicketCategory, TicketStatus
+
+    ticket = Ticket.objects.create(
+        establishment=school,
+        reporter=author,
+        category=TicketCategory.objects.get(code="poste"),
+        title="Poste bloqué",
+        description="Écran bleu.",
+        status=TicketStatus.QUEUED,
+    )
+    photo = TicketAttachment(
+        ticket=ticket, original_name="photo.png", content_type="image/png", size=8
+    )
+    photo.file.save("photo.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+    return {"ticket_id": str(ticket.pk), "attachment_id": str(photo.pk)}
+
+
+def sample_equipment_need(school, author):
+    """An equipment need of the own school, proposed by the RRUPN, waiting for validation."""
+    from tests.maintenance.factories_equipment import EquipmentNeedFactory
+
+    return EquipmentNeedFactory(establishment=school, proposed_by=author)
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -158,7 +186,10 @@ def _url(key, route, params, target, samples):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "route", "params"), ALL_URLS, ids=[k for k, _r, _p in ALL_URLS])
-def test_permission_matrix(client, key, route, params, school, other_school, far_school):
+def test_permission_matrix(
+    client, key, route, params, school, other_school, far_school, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the sample incident's photo
     entry = matrix.entry_for(key)
     assert entry is not None, f"{key} has no matrix entry"
     targets = {"own": school, "other_school": other_school, "other_department": far_school}
@@ -173,8 +204,10 @@ def test_permission_matrix(client, key, route, params, school, other_school, far
         "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
+        "equipment_need_id": str(sample_equipment_need(school, users["rrupn"]).pk),
         **sample_division(school),
         **sample_assignment(school, users["rrupn"]),
+        **sample_ticket(school, users["rrupn"]),
     }
     mismatches = []
     for persona, user in users.items():
