@@ -328,7 +328,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "gar.campaign.tasks.send_campaign_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Incident deliveries: retries whose back-off has elapsed, rows stuck in "sending" by a
+    # killed worker; then the helpdesks' status changes.
+    "maintenance-deliveries-sweep": {
+        "task": "maintenance.delivery.tasks.sweep_deliveries",
+        "schedule": 60,
+    },
+    "maintenance-glpi-status-sync": {
+        "task": "maintenance.delivery.tasks.sync_glpi_statuses",
+        "schedule": 60 * 15,
+    },
 }
+# Maintenance deliveries: network timeout of a helpdesk call (seconds), a "sending" row older
+# than this (seconds) is taken back by the sweeper, attempts before giving up.
+MAINTENANCE_HTTP_TIMEOUT = env_int("MAINTENANCE_HTTP_TIMEOUT", 15)
+MAINTENANCE_STUCK_AFTER = 15 * 60
+MAINTENANCE_MAX_ATTEMPTS = 8
+# Key of the channel secrets (GLPI tokens) at rest; derived from SECRET_KEY when empty.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 CACHES = {
     "default": (

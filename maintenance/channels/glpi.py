@@ -1,0 +1,269 @@
+"""GLPI, legacy REST API (apirest.php or api.php/v1, /work/shared/formats/glpi.md §3).
+
+One session per delivery: initSession with the school's user token (and the channel's app
+token), create the ticket (or find the one a previous attempt created, by the portal reference
+in its title), upload the attachments, killSession. A session that expires midway is opened
+again once (§3.4).
+"""
+
+import html
+import json
+from datetime import datetime
+
+import requests
+from django.conf import settings
+
+from ..delivery.crypto import read_secret
+from . import PermanentError, TransientError
+
+# GLPI ticket status (§3.13) → portal status.
+STATUS_MAP = {
+    1: "sent",
+    2: "acknowledged",
+    3: "in_progress",
+    4: "in_progress",
+    5: "resolved",
+    6: "closed",
+    10: "acknowledged",
+}
+URGENCY = {"low": 2, "normal": 3, "high": 4}
+TRANSIENT_HTTP = {429, 500, 502, 503, 504}
+
+
+class SessionExpired(Exception):
+    pass
+
+
+class GlpiClient:
+    """A thin client of the legacy API; raises TransientError / PermanentError in French."""
+
+    def __init__(self, *, base_url: str, app_token: str | None, user_token: str, timeout=None):
+        self.base = base_url.rstrip("/")
+        self.app_token = app_token
+        self.user_token = user_token
+        self.timeout = timeout or settings.MAINTENANCE_HTTP_TIMEOUT
+        self.http = requests.Session()
+        self.session_token = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _headers(self, **extra) -> dict:
+        headers = dict(extra)
+        if self.app_token:
+            headers["App-Token"] = self.app_token
+        if self.session_token:
+            headers["Session-Token"] = self.session_token
+        return headers
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = self.http.request(
+                method,
+                f"{self.base}/{path}",
+                headers=self._headers(**kwargs.pop("headers", {})),
+                timeout=self.timeout,
+                **kwargs,
+            )
+        except requests.Timeout as exc:
+            raise TransientError("Le GLPI n'a pas répondu à temps.") from exc
+        except requests.RequestException as exc:
+            raise TransientError(f"GLPI injoignable ({exc.__class__.__name__}).") from exc
+        if response.status_code < 300:
+            return response
+        code, message = _error(response)
+        if code == "ERROR_SESSION_TOKEN_INVALID":
+            raise SessionExpired()
+        text = f"GLPI a répondu {response.status_code} {code} : {message}"
+        if response.status_code in TRANSIENT_HTTP:
+            raise TransientError(text)
+        if code in ("ERROR_GLPI_LOGIN_USER_TOKEN", "ERROR_GLPI_LOGIN"):
+            text = (
+                "Jeton utilisateur GLPI refusé : le chef d'établissement doit le saisir à nouveau."
+            )
+        elif code in ("ERROR_WRONG_APP_TOKEN_PARAMETER", "ERROR_APP_TOKEN_PARAMETERS_MISSING"):
+            text = "Jeton d'application GLPI refusé : le SRANE doit le saisir à nouveau."
+        raise PermanentError(text)
+
+    def _session_call(self, method: str, path: str, **kwargs) -> requests.Response:
+        """A call inside the session, logging in again once if the session expired."""
+        if not self.session_token:
+            self.login()
+        try:
+            return self._call(method, path, **kwargs)
+        except SessionExpired:
+            self.session_token = None
+            self.login()
+            try:
+                return self._call(method, path, **kwargs)
+            except SessionExpired as exc:
+                raise TransientError("La session GLPI expire aussitôt ouverte.") from exc
+
+    # -- API --------------------------------------------------------------------------------
+    def login(self) -> dict:
+        self.session_token = None
+        response = self._call(
+            "GET",
+            "initSession",
+            params={"get_full_session": "true"},
+            headers={"Authorization": f"user_token {self.user_token}"},
+        )
+        body = response.json()
+        self.session_token = body["session_token"]
+        self.session = body.get("session") or {}
+        return body
+
+    def logout(self) -> None:
+        if self.session_token:
+            try:
+                self._call("GET", "killSession")
+            except (TransientError, PermanentError, SessionExpired):
+                pass  # the session dies anyway on the server's side
+            self.session_token = None
+
+    def find_by_reference(self, reference: str) -> int | None:
+        """The id of a ticket whose title carries the portal reference (a previous attempt's)."""
+        response = self._session_call(
+            "GET",
+            "search/Ticket",
+            params={
+                "criteria[0][field]": 1,
+                "criteria[0][searchtype]": "contains",
+                "criteria[0][value]": f"[{reference}]",
+                "forcedisplay[0]": 2,
+                "range": "0-9",
+            },
+        )
+        rows = response.json().get("data") or []
+        ids = sorted(int(row["2"]) for row in rows if str(row.get("2", "")).isdigit())
+        return ids[0] if ids else None
+
+    def create_ticket(self, fields: dict) -> int:
+        response = self._session_call("POST", "Ticket", json={"input": fields})
+        return int(response.json()["id"])
+
+    def upload_document(self, *, ticket_id: int, name: str, content: bytes, content_type: str):
+        manifest = {
+            "input": {
+                "name": name,
+                "_filename": [name],
+                "itemtype": "Ticket",
+                "items_id": ticket_id,
+            }
+        }
+        self._session_call(
+            "POST",
+            "Document",
+            data={"uploadManifest": json.dumps(manifest)},
+            files={"filename[0]": (name, content, content_type)},
+        )
+
+    def documents_of(self, ticket_id: int) -> list:
+        return self._session_call("GET", f"Ticket/{ticket_id}/Document_Item").json()
+
+    def add_followup(self, *, ticket_id: int, content: str) -> int:
+        fields = {"itemtype": "Ticket", "items_id": ticket_id, "content": content, "is_private": 0}
+        response = self._session_call("POST", "ITILFollowup", json={"input": fields})
+        return int(response.json()["id"])
+
+    def statuses_since(self, since: datetime, ids) -> dict[int, int]:
+        """{GLPI id: status} of the given tickets modified since `since`, page by page."""
+        wanted, found, start, page = {int(i) for i in ids}, {}, 0, 100
+        while True:
+            response = self._session_call(
+                "GET",
+                "search/Ticket",
+                params={
+                    "criteria[0][field]": 19,
+                    "criteria[0][searchtype]": "morethan",
+                    "criteria[0][value]": since.strftime("%Y-%m-%d %H:%M:%S"),
+                    "forcedisplay[0]": 2,
+                    "forcedisplay[1]": 12,
+                    "range": f"{start}-{start + page - 1}",
+                },
+            )
+            body = response.json()
+            for row in body.get("data") or []:
+                if int(row["2"]) in wanted:
+                    found[int(row["2"])] = int(row["12"])
+            start += page
+            if response.status_code != 206 or start >= int(body.get("totalcount", 0)):
+                return found
+
+
+def _error(response) -> tuple[str, str]:
+    try:
+        body = response.json()
+        if isinstance(body, list) and body:
+            return str(body[0]), str(body[1] if len(body) > 1 else "")
+    except ValueError:
+        pass
+    return "HTTP", response.reason or ""
+
+
+def ticket_content(ticket) -> str:
+    school, reporter = ticket.establishment, ticket.reporter
+    rows = [
+        ("Référence du portail", ticket.reference),
+        ("Établissement", f"{school.name} (UAI {school.uai})"),
+        ("Signalé par", f"{reporter.get_full_name() or reporter.email} <{reporter.email}>"),
+        ("Catégorie", str(ticket.category)),
+        ("Salle", ticket.room or "—"),
+        ("Matériel", ticket.equipment or "—"),
+    ]
+    head = "".join(f"<li>{html.escape(k)} : {html.escape(v)}</li>" for k, v in rows)
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in ticket.description.splitlines() if p)
+    return f"<ul>{head}</ul>{body}"
+
+
+class GlpiTransport:
+    def __init__(self, channel):
+        self.channel = channel
+
+    def client(self, establishment) -> GlpiClient:
+        user_token = read_secret(
+            channel=self.channel, establishment=establishment, name="user_token"
+        )
+        if not user_token:
+            raise PermanentError(
+                "Aucun jeton utilisateur GLPI pour cet établissement : le chef d'établissement "
+                "doit le saisir (Maintenance → Identifiants GLPI)."
+            )
+        if not self.channel.url:
+            raise PermanentError(f"Le canal « {self.channel} » n'a pas d'adresse d'API.")
+        app_token = read_secret(channel=self.channel, establishment=None, name="app_token")
+        return GlpiClient(base_url=self.channel.url, app_token=app_token, user_token=user_token)
+
+    def ticket_url(self, ticket_id: int) -> str:
+        root = self.channel.url.rstrip("/")
+        for suffix in ("/apirest.php", "/api.php/v1"):
+            root = root.removesuffix(suffix)
+        return f"{root}/front/ticket.form.php?id={ticket_id}"
+
+    def send(self, *, delivery) -> str:
+        """Creates the GLPI ticket once (a retry reuses the one already there); its id."""
+        ticket = delivery.ticket
+        client = self.client(ticket.establishment)
+        try:
+            client.login()
+            existing = client.find_by_reference(ticket.reference) if delivery.attempts > 1 else None
+            glpi_id = existing or client.create_ticket(
+                {
+                    "name": f"[{ticket.reference}] {ticket.title}"[:255],
+                    "content": ticket_content(ticket),
+                    "type": 1,
+                    "urgency": URGENCY.get(ticket.urgency, 3),
+                    "_users_id_requester": client.session.get("glpiID", 0),
+                }
+            )
+            attachments = list(ticket.attachments.all())
+            if attachments and not (existing and client.documents_of(glpi_id)):
+                for attachment in attachments:
+                    with attachment.file.open("rb") as f:
+                        client.upload_document(
+                            ticket_id=glpi_id,
+                            name=attachment.original_name,
+                            content=f.read(),
+                            content_type=attachment.content_type,
+                        )
+        finally:
+            client.logout()
+        return str(glpi_id)
