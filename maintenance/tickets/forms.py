@@ -63,7 +63,6 @@ class TicketForm(forms.Form):
         self.already_attached = already_attached
         self.helper = FormHelper(self)
         self.helper.form_id = "signalement-incident"
-        self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(
             "category", "title", "description", "room", "equipment", "urgency", "attachments"
         )
