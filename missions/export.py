@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from rrupn.audit.services import audit_record
 from rrupn.establishments.models import Department
+from rrupn.spreadsheet import safe_cell
 
 from .models import ExportStatus, LetterExport, LetterState, MissionLetter, PdfStatus
 
@@ -51,8 +52,6 @@ INDEX_HEADER = [
     "IMP annuelle (€)",
     "Fichier PDF",
 ]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
@@ -102,11 +101,6 @@ def letter_export_request(*, user, access, school_year, department: str) -> Lett
     return export
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
@@ -123,7 +117,7 @@ def _pdf_name(letter) -> str:
 def _index_row(letter, pdf_name: str) -> list[str]:
     est = letter.establishment
     return [
-        _cell(v)
+        safe_cell(v)
         for v in (
             est.uai,
             est.name,

@@ -1,1 +1,38 @@
-"""What this part adds to the three screens (rrupn.dashboard registries)."""
+"""What this part adds to the three screens: the head's inbox lists the needs to validate."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rrupn.dashboard.registry import InboxEntry, InboxSource, inbox
+
+from . import tasks  # noqa: F401  (Celery autodiscovery only looks at maintenance.tasks)
+from .services import waiting_needs
+
+
+def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
+    return [
+        InboxEntry(
+            title=str(
+                _("Besoin d'équipement : %(item)s × %(quantity)s")
+                % {"item": need.item, "quantity": need.quantity}
+            ),
+            detail=str(
+                _("Priorité %(priority)s, proposé par %(name)s (%(year)s)")
+                % {"priority": need.priority, "name": need.proposed_by, "year": need.school_year}
+            ),
+            url=reverse("maintenance:equipment_detail", args=[establishment.uai, need.pk])
+            + "#decision",
+            waiting_since=need.created_at,
+        )
+        for need in waiting_needs(establishment)
+    ]
+
+
+inbox.register(
+    InboxSource(
+        key="equipment_needs",
+        label=_("Besoins d'équipement à valider"),
+        order=45,
+        entries=_inbox_entries,
+    )
+)
