@@ -316,3 +316,14 @@ def test_list_inbox_and_csv_queries_are_constant(client, school):
     before = [_count(client, url) for url in urls]
     add(10)
     assert [_count(client, url) for url in urls] == before
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.RRUPN, True), (Role.HEAD, True), (Role.GESTIONNAIRE, False), (Role.TEACHER, False)],
+)
+def test_the_equipment_menu_link_follows_the_capability(client, school, role, shown):
+    client.force_login(staff(school, role))
+    page = client.get(reverse("dashboard:establishment", args=[school.uai])).content.decode()
+    assert 'id="menu-maintenance"' in page
+    assert (reverse("maintenance:equipment_list", args=[school.uai]) in page) is shown
