@@ -184,3 +184,31 @@ def test_nothing_validated_nothing_to_render(client, school):
     )
     assert "Aucun besoin validé cette année" in response.content.decode()
     assert not AuditEntry.objects.filter(action="equipment.export_requested").exists()
+
+
+def test_the_page_waits_for_the_worker_and_refreshes(
+    client, school, campaign, django_capture_on_commit_callbacks
+):
+    client.force_login(campaign["rrupn"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("maintenance:equipment_export_pdf_request", args=[school.uai])
+        )
+    assert len(queued) == 1  # the render leaves only once the request's transaction commits
+    waiting = client.get(response.url).content.decode()
+    assert 'id="pdf-attente"' in waiting and '<meta http-equiv="refresh" content="2">' in waiting
+    queued[0]()  # the worker runs
+    ready = client.get(response.url)
+    assert ready["Content-Type"] == "application/pdf"
+    ready.close()
+
+
+def test_pdf_of_a_school_without_collectivite_says_so(school, tmp_path):
+    head = RoleAssignmentFactory(establishment=school, role=Role.HEAD).user
+    need = EquipmentNeedFactory(establishment=school, item="Écran interactif")
+    services.need_decide(need=need, user=head, roles={Role.HEAD}, validate=True)
+    year = SchoolYear.current()
+    path = export.pdf_render(establishment=school, school_year=year)
+    with default_storage.open(path, "rb") as pdf:
+        flat = " ".join(pdf_text(pdf.read(), tmp_path).split())
+    assert "Collectivité non renseignée" in flat and "Écran interactif" in flat
