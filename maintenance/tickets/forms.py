@@ -132,7 +132,7 @@ class MarkSentForm(forms.Form):
 class Level1Form(forms.Form):
     done_on = forms.DateField(
         label=_("Date de l’intervention"),
-        help_text=_("Format attendu : JJ/MM/AAAA."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Indiquez une date au format JJ/MM/AAAA.")},
     )
     minutes_spent = forms.IntegerField(

@@ -166,6 +166,7 @@ def _detail(request, ticket, **forms):
         "maintenance/tickets/detail.html",
         {
             "ticket": ticket,
+            "handles": handles,
             "age": selectors.age_days(ticket.created_at),
             "attachments": list(ticket.attachments.all()),
             "deliveries": deliveries,

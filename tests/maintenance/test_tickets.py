@@ -425,3 +425,16 @@ def test_a_teacher_cannot_log_level1(client, school):
     url = reverse("maintenance:tickets_level1", args=[school.uai, ticket.pk])
     assert client.post(url, {"minutes_spent": "5"}).status_code == 403
     assert not Level1Note.objects.exists()
+
+
+def test_a_failed_delivery_is_shown_in_words_on_the_ticket(client, school):
+    rrupn = staff(school, Role.RRUPN)
+    ticket = report(school, rrupn, {Role.RRUPN})
+    Delivery.objects.filter(ticket=ticket).update(
+        status=DeliveryStatus.FAILED, last_error="Jeton refusé par le GLPI (401)."
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.FAILED)
+    client.force_login(rrupn)
+    page = client.get(reverse("maintenance:tickets_detail", args=[school.uai, ticket.pk]))
+    html = page.content.decode()
+    assert "Échec de transmission" in html and "Jeton refusé par le GLPI (401)." in html
