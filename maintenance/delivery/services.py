@@ -148,7 +148,7 @@ def delivery_retry(*, delivery, user) -> None:
             permanent_failure=False,
         )
         if not updated:
-            raise DeliveryRefused("Cet envoi n'est pas en échec : il n'y a rien à réessayer.")
+            raise DeliveryRefused("Cet envoi n’est pas en échec : il n’y a rien à réessayer.")
         _ticket_update(delivery.ticket_id, status=TicketStatus.QUEUED)
         audit_record(
             actor=user,

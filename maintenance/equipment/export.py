@@ -132,8 +132,18 @@ def pdf_render(*, establishment, school_year) -> str:
     if default_storage.exists(error_path(path)):
         default_storage.delete(error_path(path))
     # Two workers may render the same digest: the second save gets another name, harmless.
-    default_storage.save(path, ContentFile(content))
+    saved = default_storage.save(path, ContentFile(content))
+    _drop_older(path, keep=saved)
     return path
+
+
+def _drop_older(path: str, *, keep: str) -> None:
+    """The year's earlier PDFs (and failures) of this school are stale: only the last is kept."""
+    folder, name = path.rsplit("/", 1)
+    year_prefix = name.rsplit("-", 1)[0] + "-"
+    for other in default_storage.listdir(folder)[1]:
+        if other.startswith(year_prefix) and f"{folder}/{other}" not in (path, keep):
+            default_storage.delete(f"{folder}/{other}")
 
 
 def forget_failure(path: str) -> None:

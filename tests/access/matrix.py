@@ -247,6 +247,13 @@ MATRIX = {
     "maintenance:tickets_mark_sent": EstablishmentPage(TICKET_HANDLERS, ok=405),
     "maintenance:tickets_level1": EstablishmentPage(TICKET_HANDLERS, ok=405),
     "maintenance_srane:tickets_by_collectivite": SranePage(with_uai=False),
+    # Deliveries: the school's outbox with "échec — réessayer", the head's GLPI user tokens,
+    # the SRANE's channels (application tokens, set by the académie's SRANE only).
+    "maintenance:delivery_list": EstablishmentPage(TICKET_HANDLERS),
+    "maintenance:delivery_retry": EstablishmentPage(TICKET_HANDLERS, ok=405),  # POST only
+    "maintenance:delivery_credentials": EstablishmentPage(frozenset({"head"})),
+    "maintenance_srane:delivery_channels": SranePage(with_uai=False),
+    "maintenance_srane:delivery_channel_token": SranePage(with_uai=False, ok=405),  # POST only
     # Maintenance, equipment needs: the RRUPN and the direction propose, see and export them
     # (the sample need, proposed by the RRUPN, waits); the direction validates.
     "maintenance:equipment_list": EstablishmentPage(DIRECTION | {"rrupn"}),
@@ -309,6 +316,8 @@ MATRIX = {
 # Sample values for URL parameters other than `uai` (which follows the relation).
 SAMPLE_KWARGS = {
     "key": "cle-inconnue",
+    "delivery_id": "1",  # POST-only views: never looked up on GET
+    "channel_id": "1",
     "uidb36": "zz",
     "organization_slug": "academie",
     "provider_id": "academie",

@@ -146,7 +146,7 @@ def test_a_new_decision_gives_a_new_pdf_never_the_stale_one(client, school, camp
     state, second, _error = export.pdf_state(school, year)
     assert state == "missing" and second != first
     assert export.pdf_render(establishment=school, school_year=year) == second
-    assert default_storage.exists(second)
+    assert default_storage.exists(second) and not default_storage.exists(first)  # stale: gone
 
 
 def test_a_failed_render_shows_the_error_and_a_retry(
