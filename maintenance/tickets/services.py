@@ -134,6 +134,8 @@ def ticket_report(*, establishment, user, roles, data: TicketData, submit: bool)
     """A new incident, as a draft or submitted at once; nothing is saved on any refusal."""
     _data_check(data)
     checked = attachments_check(data.files)
+    if submit:  # refused before any row or file is written
+        _route_to(establishment, data.category)
     ticket = Ticket.objects.create(
         establishment=establishment,
         reporter=user,
@@ -158,17 +160,22 @@ def ticket_report(*, establishment, user, roles, data: TicketData, submit: bool)
 
 
 @transaction.atomic
-def ticket_update_draft(*, ticket, user, data: TicketData) -> Ticket:
+def ticket_update_draft(*, ticket, user, roles=(), data: TicketData, submit=False) -> Ticket:
+    """The author edits their draft, and may send it in the same step (all or nothing)."""
     if ticket.reporter_id != user.pk or ticket.status != TicketStatus.DRAFT:
         raise TicketError("Seul son auteur modifie un incident, tant qu'il est en brouillon.")
     _data_check(data)
     checked = attachments_check(data.files, already=ticket.attachments.count())
+    if submit:
+        _route_to(ticket.establishment, data.category)
     for name in ("category", "title", "description", "room", "equipment", "urgency"):
         value = getattr(data, name)
         setattr(ticket, name, value.strip() if isinstance(value, str) else value)
     ticket.revision += 1
     ticket.save()
     _save_files(ticket, checked)
+    if submit:
+        ticket_submit(ticket=ticket, user=user, roles=roles)
     return ticket
 
 
@@ -197,11 +204,15 @@ def _move(ticket, *, user, expected, target, action: str, summary: str, comment=
     return ticket
 
 
-def _route(ticket):
+def _route_to(establishment, category):
     try:
-        return route_for(establishment=ticket.establishment, category=ticket.category)
+        return route_for(establishment=establishment, category=category)
     except NoRoute as exc:
         raise TicketError(str(exc)) from exc
+
+
+def _route(ticket):
+    return _route_to(ticket.establishment, ticket.category)
 
 
 def _needs_head(ticket, channel, roles) -> bool:

@@ -121,11 +121,13 @@ def ticket_edit(request, uai, ticket_id):
     if form.is_valid():
         submit = "brouillon" not in request.POST
         try:
-            with_data = services.ticket_update_draft(
-                ticket=ticket, user=request.user, data=form.to_data()
+            services.ticket_update_draft(
+                ticket=ticket,
+                user=request.user,
+                roles=request.roles,
+                data=form.to_data(),
+                submit=submit,
             )
-            if submit:
-                services.ticket_submit(ticket=with_data, user=request.user, roles=request.roles)
         except services.TicketError as exc:
             form.add_error(None, str(exc))
         else:

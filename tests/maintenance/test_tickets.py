@@ -99,7 +99,7 @@ def test_an_academie_network_incident_goes_to_amerana_by_hand(school):
     assert Delivery.objects.get(ticket=ticket).status == DeliveryStatus.WAITING_MANUAL
 
 
-def test_no_route_refuses_the_report_and_saves_nothing(client, school):
+def test_no_route_refuses_the_report_and_saves_nothing(client, school, media):
     RoutingRule.objects.filter(school_group="college", department="87").delete()
     rrupn = staff(school, Role.RRUPN)
     client.force_login(rrupn)
@@ -110,12 +110,14 @@ def test_no_route_refuses_the_report_and_saves_nothing(client, school):
             "title": "Copieur en panne",
             "description": "Bourrage permanent.",
             "urgency": "normal",
+            "attachments": [SimpleUploadedFile("copieur.png", PNG)],
         },
     )
     assert response.status_code == 200
     assert "Aucune règle d’acheminement" in response.content.decode()
     assert not Ticket.objects.exists() and not Delivery.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="ticket.").exists()
+    assert not media.exists() or not any(media.rglob("*.*"))  # no orphan file either
 
 
 def test_a_draft_is_routed_only_when_sent(client, school):
@@ -438,3 +440,24 @@ def test_a_failed_delivery_is_shown_in_words_on_the_ticket(client, school):
     page = client.get(reverse("maintenance:tickets_detail", args=[school.uai, ticket.pk]))
     html = page.content.decode()
     assert "Échec de transmission" in html and "Jeton refusé par le GLPI (401)." in html
+
+
+def test_editing_and_sending_a_draft_is_all_or_nothing(client, school):
+    rrupn = staff(school, Role.RRUPN)
+    ticket = report(school, rrupn, {Role.RRUPN}, submit=False)
+    RoutingRule.objects.filter(school_group="college", department="87").delete()
+    client.force_login(rrupn)
+    response = client.post(
+        reverse("maintenance:tickets_edit", args=[school.uai, ticket.pk]),
+        {
+            "category": category("video").pk,
+            "title": "Titre changé",
+            "description": "Toujours éteint.",
+            "urgency": "high",
+            "envoyer": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Aucune règle d’acheminement" in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.title, ticket.status) == ("Vidéoprojecteur de la B12 éteint", "draft")
