@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +21,7 @@ from maintenance.models import (
 from rrupn.access import capabilities as caps
 from rrupn.access.capabilities import DIRECTION, requires, roles_grant
 from rrupn.audit.models import AuditEntry
+from rrupn.establishments.models import Department
 
 from . import selectors, services
 from .forms import ForwardForm, Level1Form, MarkSentForm, TicketForm
@@ -41,17 +45,21 @@ def ticket_list(request, uai):
     status = request.GET.get("etat", "")
     status = status if status in {"open", *TicketStatus.values} else ""
     channel = request.GET.get("canal", "")
-    tickets = list(
-        selectors.ticket_list(
-            request.establishment, request.user, request.roles, status=status, channel=channel
-        )
+    tickets = selectors.ticket_list(
+        request.establishment, request.user, request.roles, status=status, channel=channel
+    )
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    query = urlencode(
+        {key: value for key, value in (("etat", status), ("canal", channel)) if value}
     )
     can_handle = roles_grant(request.roles, "tickets.handle")
     return render(
         request,
         "maintenance/tickets/list.html",
         {
-            "tickets": [(t, selectors.age_days(t.created_at)) for t in tickets],
+            "tickets": [(t, selectors.age_days(t.created_at)) for t in page.object_list],
+            "page": page,
+            "query": query,
             "to_forward": list(selectors.to_forward(request.establishment)) if can_handle else [],
             "status": status,
             "channel": channel,
@@ -325,9 +333,17 @@ def glpi_right(request, uai):
 @requires(caps.SRANE)
 @require_GET
 def srane_by_collectivite(request):
-    departments = request.access.srane_departments
+    scope = request.access.srane_departments
+    chosen = request.GET.get("departement", "")
+    chosen = chosen if chosen in scope else ""
     return render(
         request,
         "maintenance/tickets/srane.html",
-        {"lines": selectors.by_collectivite(departments)},
+        {
+            "lines": selectors.by_collectivite((chosen,) if chosen else scope),
+            "department": chosen,
+            "department_choices": [
+                (value, label) for value, label in Department.choices if value in scope
+            ],
+        },
     )

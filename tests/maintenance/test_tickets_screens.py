@@ -101,8 +101,11 @@ def test_srane_page_per_collectivite(client, school, other_school, far_school):
     assert "3,0 j" in response.content.decode()
 
     client.force_login(SraneScopeFactory(academie=True).user)
-    lines = client.get(reverse("maintenance_srane:tickets_by_collectivite")).context["lines"]
+    url = reverse("maintenance_srane:tickets_by_collectivite")
+    lines = client.get(url).context["lines"]
     assert {line.name: line.open_count for line in lines} == {cd87.name: 2, region.name: 1}
+    lines = client.get(url + "?departement=19").context["lines"]
+    assert {line.name: line.open_count for line in lines} == {region.name: 1}
 
 
 def test_srane_page_queries_do_not_grow(client):
@@ -155,3 +158,18 @@ def test_open_tickets_come_first(client, school):
     tickets = client.get(reverse("maintenance:tickets_list", args=[school.uai])).context["tickets"]
     assert [t.pk for t, _age in tickets] == [opened.pk, closed.pk]
     assert tickets[0][1] == 30
+
+
+def test_the_list_pages_by_fifty_and_keeps_its_filters(client, school):
+    rrupn = RoleAssignmentFactory(establishment=school, role=Role.RRUPN).user
+    for _ in range(51):
+        make_ticket(school, rrupn, status=TicketStatus.RESOLVED, resolved_after=timedelta(1))
+    oldest_open = make_ticket(school, rrupn, age_days=60)
+    client.force_login(rrupn)
+    url = reverse("maintenance:tickets_list", args=[school.uai])
+    first = client.get(url)
+    assert first.context["tickets"][0][0] == oldest_open  # open first, whatever its age
+    assert len(first.context["tickets"]) == 50
+    second = client.get(url + "?etat=resolved&page=2")
+    assert len(second.context["tickets"]) == 1
+    assert "etat=resolved&amp;page=1" in second.content.decode()
