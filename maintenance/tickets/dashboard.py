@@ -30,6 +30,12 @@ def open_status(counted: OpenCount, url: str = "") -> Status:
     text += " · " + ngettext(
         "le plus ancien a %(d)s jour", "le plus ancien a %(d)s jours", days
     ) % {"d": days}
+    if counted.to_forward:
+        text += " · " + ngettext(
+            "%(n)s signalement à transmettre",
+            "%(n)s signalements à transmettre",
+            counted.to_forward,
+        ) % {"n": counted.to_forward}
     return Status(None, text, url)
 
 

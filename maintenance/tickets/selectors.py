@@ -63,6 +63,7 @@ def age_days(since) -> int:
 class OpenCount:
     count: int
     oldest: object  # datetime or None
+    to_forward: int = 0  # teachers' reports waiting for the RRUPN
 
     @property
     def oldest_days(self) -> int | None:
@@ -73,10 +74,17 @@ def open_counts(establishment_ids) -> dict[int, OpenCount]:
     rows = (
         Ticket.objects.filter(establishment_id__in=establishment_ids, status__in=OPEN_STATUSES)
         .values("establishment_id")
-        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .annotate(
+            count=Count("pk"),
+            oldest=Min("created_at"),
+            to_forward=Count("pk", filter=Q(status=TicketStatus.TO_RRUPN)),
+        )
         .order_by()
     )
-    found = {row["establishment_id"]: OpenCount(row["count"], row["oldest"]) for row in rows}
+    found = {
+        row["establishment_id"]: OpenCount(row["count"], row["oldest"], row["to_forward"])
+        for row in rows
+    }
     return {pk: found.get(pk, OpenCount(0, None)) for pk in establishment_ids}
 
 

@@ -56,7 +56,7 @@ def test_checklist_counts_open_incidents_and_the_age_of_the_oldest(client, schoo
     make_ticket(school, rrupn, status=TicketStatus.TO_RRUPN, age_days=3)
     make_ticket(school, rrupn, status=TicketStatus.RESOLVED, age_days=40)
     page = client.get(url).content.decode()
-    assert "2 incidents ouverts · le plus ancien a 12 jours" in page
+    assert "2 incidents ouverts · le plus ancien a 12 jours · 1 signalement à transmettre" in page
 
 
 def test_srane_overview_column_shows_the_schools_open_incidents(client, school, other_school):
