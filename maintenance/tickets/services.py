@@ -29,6 +29,7 @@ from maintenance.models import (
     Ticket,
     TicketAttachment,
     TicketStatus,
+    Urgency,
 )
 from maintenance.routing import NoRoute, route_for
 from rrupn.access.capabilities import DIRECTION, roles_grant
@@ -108,6 +109,8 @@ def _data_check(data: TicketData) -> None:
         raise TicketError("Donnez un titre à l'incident.")
     if not data.description.strip():
         raise TicketError("Décrivez l'incident : ce qui ne marche pas, depuis quand.")
+    if data.urgency not in Urgency.values:
+        raise TicketError("Choisissez l'urgence : faible, normale ou haute.")
 
 
 def _snapshot(ticket: Ticket) -> dict:
@@ -149,10 +152,11 @@ def ticket_report(*, establishment, user, roles, data: TicketData, submit: bool)
     _save_files(ticket, checked)
     audit_record(
         actor=user,
-        action="ticket.drafted",
+        action="ticket.created",
         obj=ticket,
         after=_snapshot(ticket),
-        summary=f"Incident {ticket.reference} enregistré en brouillon",
+        summary=f"Incident {ticket.reference} saisi"
+        + ("" if submit else " et enregistré en brouillon"),
     )
     if submit:
         ticket_submit(ticket=ticket, user=user, roles=roles)

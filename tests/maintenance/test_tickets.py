@@ -89,7 +89,7 @@ def test_the_rrupns_ticket_is_routed_and_queued_with_its_delivery_in_one_go(scho
     actions = list(
         AuditEntry.objects.filter(object_id=str(ticket.pk)).values_list("action", flat=True)
     )
-    assert sorted(actions) == ["ticket.drafted", "ticket.submitted"]
+    assert sorted(actions) == ["ticket.created", "ticket.submitted"]
     assert ticket.reference == f"RRUPN-{ticket.pk:06d}"
 
 
@@ -229,6 +229,15 @@ def test_good_attachments_are_kept_under_random_names(client, school, media):
         )
     )
     assert download.status_code == 200 and download.content == PNG
+
+
+def test_the_service_checks_its_input_too(school):
+    rrupn = staff(school, Role.RRUPN)
+    with pytest.raises(TicketError, match="urgence"):
+        report(school, rrupn, {Role.RRUPN}, urgency="extreme")
+    with pytest.raises(TicketError, match="titre"):
+        report(school, rrupn, {Role.RRUPN}, title="  ")
+    assert not Ticket.objects.exists()
 
 
 def test_the_service_checks_attachments_too(school):
