@@ -209,7 +209,6 @@ def secret_set(*, channel, establishment, name: str, value: str, user) -> None:
 
 def glpi_status_sync(*, now=None) -> int:
     """Reads the status of open GLPI tickets changed since the last sync; returns changes."""
-    from ..channels import TransientError
     from ..channels.glpi import STATUS_MAP, GlpiTransport
 
     now = now or timezone.now()
@@ -223,10 +222,13 @@ def glpi_status_sync(*, now=None) -> int:
     )
     groups: dict = {}
     for ticket in open_:
+        if not ticket.external_ref.isdigit():  # marked as sent by hand with another reference
+            continue
         groups.setdefault((ticket.channel, ticket.establishment), []).append(ticket)
     changed = 0
     for (channel, establishment), tickets in groups.items():
         key = f"maintenance:glpi-sync:{channel.pk}:{establishment.pk}"
+        # Sent in UTC: a GLPI on Paris time then reads an earlier instant, never a later one.
         since = cache.get(key) or min(t.updated_at for t in tickets) - timedelta(days=1)
         try:
             client = GlpiTransport(channel).client(establishment)
@@ -235,7 +237,7 @@ def glpi_status_sync(*, now=None) -> int:
                 statuses = client.statuses_since(since, [t.external_ref for t in tickets])
             finally:
                 client.logout()
-        except (TransientError, DeliveryError):
+        except DeliveryError:
             log.warning("GLPI status sync failed for %s / %s", channel, establishment)
             continue
         for ticket in tickets:
