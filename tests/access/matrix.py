@@ -263,15 +263,6 @@ MATRIX = {
     "maintenance:equipment_export_csv": EstablishmentPage(DIRECTION | {"rrupn"}),
     "maintenance:equipment_export_pdf": EstablishmentPage(DIRECTION | {"rrupn"}),
     "maintenance:equipment_export_pdf_request": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
-    # Maintenance, equipment needs: the RRUPN and the direction propose, see and export them
-    # (the sample need, proposed by the RRUPN, waits); the direction validates.
-    "maintenance:equipment_list": EstablishmentPage(DIRECTION | {"rrupn"}),
-    "maintenance:equipment_create": EstablishmentPage(DIRECTION | {"rrupn"}),
-    "maintenance:equipment_detail": EstablishmentPage(DIRECTION | {"rrupn"}),
-    "maintenance:equipment_decide": EstablishmentPage(DIRECTION, ok=405),  # POST only
-    "maintenance:equipment_export_csv": EstablishmentPage(DIRECTION | {"rrupn"}),
-    "maintenance:equipment_export_pdf": EstablishmentPage(DIRECTION | {"rrupn"}),
-    "maintenance:equipment_export_pdf_request": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -340,7 +331,6 @@ SAMPLE_KWARGS = {
     "activity_id": "<the sample RGPD register entry of the own school>",
     "purchase_id": "<the sample purchase proposal of the own school>",
     "practice_id": "<the sample remarkable practice of the own school>",
-    "equipment_need_id": "<the sample equipment need of the own school>",
     "equipment_need_id": "<the sample equipment need of the own school>",
     "ticket_id": "<the sample incident of the own school>",
     "attachment_id": "<the sample incident's photo>",

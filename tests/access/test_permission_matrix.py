@@ -168,13 +168,6 @@ def sample_equipment_need(school, author):
     return EquipmentNeedFactory(establishment=school, proposed_by=author)
 
 
-def sample_equipment_need(school, author):
-    """An equipment need of the own school, proposed by the RRUPN, waiting for validation."""
-    from tests.maintenance.factories_equipment import EquipmentNeedFactory
-
-    return EquipmentNeedFactory(establishment=school, proposed_by=author)
-
-
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -211,7 +204,6 @@ def test_permission_matrix(
         "activity_id": str(sample_activity(school, users["head"]).pk),
         "purchase_id": str(sample_purchase(school, users["rrupn"]).pk),
         "practice_id": str(sample_practice(school, users["rrupn"]).pk),
-        "equipment_need_id": str(sample_equipment_need(school, users["rrupn"]).pk),
         "equipment_need_id": str(sample_equipment_need(school, users["rrupn"]).pk),
         **sample_division(school),
         **sample_assignment(school, users["rrupn"]),
