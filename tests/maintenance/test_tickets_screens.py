@@ -13,11 +13,13 @@ from maintenance.models import (
     Channel,
     Delivery,
     DeliveryStatus,
+    Level1Note,
     Ticket,
     TicketCategory,
     TicketStatus,
 )
 from rrupn.accounts.models import Role
+from rrupn.audit.services import audit_record
 from rrupn.establishments.models import Collectivite
 
 from ..factories import EstablishmentFactory, RoleAssignmentFactory, SraneScopeFactory, UserFactory
@@ -173,3 +175,33 @@ def test_the_list_pages_by_fifty_and_keeps_its_filters(client, school):
     second = client.get(url + "?etat=resolved&page=2")
     assert len(second.context["tickets"]) == 1
     assert "etat=resolved&amp;page=1" in second.content.decode()
+
+
+def test_ticket_page_and_head_inbox_queries_do_not_grow(client):
+    lycee = EstablishmentFactory(department_code="19", kind="lycee")
+    head = RoleAssignmentFactory(establishment=lycee, role=Role.HEAD).user
+    reporter = UserFactory()
+    ticket = make_ticket(lycee, reporter, status=TicketStatus.AWAITING_HEAD)
+    client.force_login(head)
+    detail = reverse("maintenance:tickets_detail", args=[lycee.uai, ticket.pk])
+    inbox = reverse("dashboard:inbox", args=[lycee.uai])
+
+    def add(n):
+        for _ in range(n):
+            make_ticket(lycee, reporter, status=TicketStatus.AWAITING_HEAD)
+            audit_record(actor=head, action="ticket.test", obj=ticket, summary="étape")
+            Level1Note.objects.create(
+                ticket=ticket,
+                establishment=lycee,
+                author=head,
+                done_on=timezone.localdate(),
+                minutes_spent=5,
+                note="Redémarré.",
+            )
+
+    add(2)
+    for url in (detail, inbox):
+        count_queries(client, url)
+    before = [count_queries(client, url) for url in (detail, inbox)]
+    add(8)
+    assert [count_queries(client, url) for url in (detail, inbox)] == before
