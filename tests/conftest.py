@@ -126,3 +126,17 @@ def persona_user(school):
 
 
 CSP_SCRIPT_RE = re.compile(r"<script(?![^>]*\bnonce=)[^>]*>", re.I)
+
+
+def close_download(response) -> None:
+    """Close a streamed response (FileResponse) the way the test client does: without letting its
+    request_finished signal close the test's database connection (PostgreSQL, inside the test's
+    transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)

@@ -15,7 +15,7 @@ from rrupn.accounts.models import Role
 from rrupn.audit.models import AuditEntry
 from rrupn.establishments.models import Collectivite, SchoolYear
 
-from ..conftest import service_or_skip
+from ..conftest import close_download, service_or_skip
 from ..factories import RoleAssignmentFactory, UserFactory
 from .factories_equipment import EquipmentNeedFactory
 
@@ -125,7 +125,7 @@ def test_pdf_is_rendered_by_the_worker_then_downloaded(
         f'attachment; filename="besoins-equipement-{school.uai}-{year}.pdf"'
     )
     content = b"".join(download.streaming_content)
-    download.close()
+    close_download(download)
     text = pdf_text(content, tmp_path)
     flat = " ".join(text.split())
     assert f"campagne {year}" in flat and f"UAI {school.uai}" in flat
@@ -172,7 +172,7 @@ def test_a_failed_render_shows_the_error_and_a_retry(
         client.post(request_url)
     retried = client.get(reverse("maintenance:equipment_export_pdf", args=[school.uai]))
     assert retried["Content-Type"] == "application/pdf"
-    retried.close()
+    close_download(retried)
     assert export.pdf_state(school, year)[0] == "ready"
     assert not default_storage.exists(export.error_path(path))
 
@@ -200,7 +200,7 @@ def test_the_page_waits_for_the_worker_and_refreshes(
     queued[0]()  # the worker runs
     ready = client.get(response.url)
     assert ready["Content-Type"] == "application/pdf"
-    ready.close()
+    close_download(ready)
 
 
 def test_pdf_of_a_school_without_collectivite_says_so(school, tmp_path):
