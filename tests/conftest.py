@@ -57,6 +57,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "commission.migrations.0002_reference_data",
     "gar.migrations.0002_seed_catalogue",
     "maintenance.migrations.0002_limoges_routing",
+    "pix.migrations.0002_reference_data",
 ]
 
 

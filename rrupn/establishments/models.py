@@ -223,6 +223,13 @@ class Division(models.Model):
         help_text=_("Pour un groupe : les classes dont viennent ses élèves."),
     )
     source = models.CharField(_("origine"), max_length=20, default="manual")
+    # The class's teaching team: who may see its pupils' Pix results.
+    teachers = models.ManyToManyField(
+        "accounts.User",
+        blank=True,
+        related_name="taught_divisions",
+        verbose_name=_("enseignants de la classe"),
+    )
 
     class Meta:
         verbose_name = _("classe ou groupe")

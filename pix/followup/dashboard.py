@@ -1,0 +1,1 @@
+"""Checklist, inbox and SRANE contributions of this part."""

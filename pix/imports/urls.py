@@ -1,0 +1,2 @@
+urlpatterns = []
+srane_urlpatterns = []
