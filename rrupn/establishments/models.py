@@ -134,7 +134,13 @@ class Establishment(models.Model):
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
         ordering = ["department", "commune", "name"]
-        indexes = [models.Index(fields=["department", "kind"])]
+        indexes = [
+            models.Index(fields=["department", "kind"]),
+            # The SRANE overview: its default order, and sorting by name at national scale.
+            models.Index(fields=["department", "commune", "name"], name="establishment_dept_order"),
+            models.Index(fields=["name"], name="establishment_name"),
+            models.Index(fields=["department", "sector"], name="establishment_dept_sector"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.commune})"
