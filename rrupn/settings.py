@@ -338,7 +338,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "maintenance.delivery.tasks.sync_glpi_statuses",
         "schedule": 60 * 15,
     },
+    # Pupils' Pix results past their retention (PIX_RETENTION_MONTHS), at night.
+    "pix-purge-expired": {
+        "task": "pix.tasks.purge_expired_participations",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+# Pix: months after the end of a school year (31 August) before its pupils' results are deleted;
+# 12 = at the end of the following school year. Per-class counts are kept.
+PIX_RETENTION_MONTHS = env_int("PIX_RETENTION_MONTHS", 12)
 # Maintenance deliveries: network timeout of a helpdesk call (seconds), a "sending" row older
 # than this (seconds) is taken back by the sweeper, attempts before giving up.
 MAINTENANCE_HTTP_TIMEOUT = env_int("MAINTENANCE_HTTP_TIMEOUT", 15)
