@@ -263,6 +263,14 @@ MATRIX = {
     "maintenance:equipment_export_csv": EstablishmentPage(DIRECTION | {"rrupn"}),
     "maintenance:equipment_export_pdf": EstablishmentPage(DIRECTION | {"rrupn"}),
     "maintenance:equipment_export_pdf_request": EstablishmentPage(DIRECTION | {"rrupn"}, ok=405),
+    # Pix certification: every staff member reads the sessions and the classes' readiness
+    # (counts only); the direction and the RRUPN plan, change and delete sessions (the sample
+    # session of the own school, this year).
+    "pix:certification_sessions": EstablishmentPage(ALL_STAFF),
+    "pix:certification_readiness": EstablishmentPage(ALL_STAFF),
+    "pix:certification_create": EstablishmentPage(PILOTS),
+    "pix:certification_edit": EstablishmentPage(PILOTS),
+    "pix:certification_delete": EstablishmentPage(PILOTS),  # GET: confirmation
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -334,6 +342,7 @@ SAMPLE_KWARGS = {
     "equipment_need_id": "<the sample equipment need of the own school>",
     "ticket_id": "<the sample incident of the own school>",
     "attachment_id": "<the sample incident's photo>",
+    "session_id": "<the sample Pix certification session of the own school>",
     "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
 }
 

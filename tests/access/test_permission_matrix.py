@@ -168,6 +168,24 @@ def sample_equipment_need(school, author):
     return EquipmentNeedFactory(establishment=school, proposed_by=author)
 
 
+def sample_certification_session(school) -> dict:
+    """A Pix certification session of the own school, this year."""
+    import datetime
+
+    from pix.models import CertificationSession
+    from rrupn.establishments.models import SchoolYear
+
+    year = SchoolYear.current()
+    made = CertificationSession.objects.create(
+        establishment=school,
+        school_year=year,
+        level="3e",
+        date=datetime.date(year.start_year + 1, 3, 15),
+        candidates=25,
+    )
+    return {"session_id": str(made.pk)}
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -208,6 +226,7 @@ def test_permission_matrix(
         **sample_division(school),
         **sample_assignment(school, users["rrupn"]),
         **sample_ticket(school, users["rrupn"]),
+        **sample_certification_session(school),
     }
     mismatches = []
     for persona, user in users.items():
