@@ -9,9 +9,8 @@ from rrupn.access import capabilities as caps
 from rrupn.access.capabilities import requires
 from rrupn.access.middleware import SESSION_KEY
 from rrupn.audit.models import AuditEntry
-from rrupn.establishments.models import Department, Establishment
 
-from .registry import checklist, inbox, srane_columns, srane_figures
+from .registry import checklist, inbox
 
 
 @requires(caps.PUBLIC)
@@ -79,59 +78,3 @@ def audit_log(request, uai):
     entries = AuditEntry.objects.filter(establishment=request.establishment).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "dashboard/audit_log.html", {"page": page})
-
-
-def _srane_establishments(request):
-    departments = request.access.srane_departments
-    chosen = request.GET.get("departement", "")
-    if chosen in departments:
-        departments = (chosen,)
-    else:
-        chosen = ""
-    return Establishment.objects.filter(department__in=departments).order_by(
-        "department", "commune", "name"
-    ), chosen
-
-
-@requires(caps.SRANE)
-@require_GET
-def srane_overview(request):
-    queryset, chosen = _srane_establishments(request)
-    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
-    establishments = list(page.object_list)
-    columns = list(srane_columns)
-    values = {column.key: column.values(establishments, request.school_year) for column in columns}
-    rows = [(est, [values[column.key].get(est.pk) for column in columns]) for est in establishments]
-    departments = (chosen,) if chosen else request.access.srane_departments
-    figures = [
-        (figure, figure.values(departments, request.school_year)) for figure in srane_figures
-    ]
-    department_choices = [
-        (value, label)
-        for value, label in Department.choices
-        if value in request.access.srane_departments
-    ]
-    return render(
-        request,
-        "dashboard/srane_overview.html",
-        {
-            "columns": columns,
-            "rows": rows,
-            "page": page,
-            "department": chosen,
-            "department_choices": department_choices,
-            "figures": figures,
-        },
-    )
-
-
-@requires(caps.SRANE)
-@require_GET
-def srane_establishment(request, uai):
-    establishment = request.establishment
-    columns = list(srane_columns)
-    statuses = [
-        (column, column.values([establishment], request.school_year).get(establishment.pk))
-        for column in columns
-    ]
-    return render(request, "dashboard/srane_establishment.html", {"statuses": statuses})
