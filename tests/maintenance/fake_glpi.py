@@ -40,6 +40,7 @@ class FakeGlpi:
         self.users = users or {"user-secret": {"id": 57, "name": "api-college"}}
         self.sessions: dict[str, dict] = {}
         self.session_ttl_calls: int | None = None  # a session dies after that many calls
+        self.expire_after_init = 0  # that many next sessions die right after initSession
         self.tickets: dict[int, dict] = {}
         self.followups: list[dict] = []
         self.documents: list[dict] = []
@@ -93,6 +94,12 @@ class FakeGlpi:
 
     def expire_sessions(self):
         self.sessions.clear()
+
+    def expire_next_sessions(self, count: int = 1):
+        """The next `count` sessions are invalidated as soon as initSession has answered (the
+        server purged them, or its PHP session lifetime is very short): the first call made
+        with them gets 401 ERROR_SESSION_TOKEN_INVALID."""
+        self.expire_after_init = count
 
     def _fault_for(self, method, resource):
         with self.lock:
@@ -164,7 +171,11 @@ class FakeGlpi:
                 401, "ERROR_GLPI_LOGIN_USER_TOKEN", "parameter user_token seems invalid"
             )
         session_token = secrets.token_hex(20)
-        self.sessions[session_token] = {"user": user, "calls": 0}
+        with self.lock:
+            dead = self.expire_after_init > 0
+            self.expire_after_init -= 1 if dead else 0
+        if not dead:
+            self.sessions[session_token] = {"user": user, "calls": 0}
         answer = {"session_token": session_token}
         if query.get("get_full_session") == "true":
             answer["session"] = {

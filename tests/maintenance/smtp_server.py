@@ -1,7 +1,8 @@
 """A tiny SMTP server on 127.0.0.1 for the tests (aiosmtpd is not installed, smtpd is gone).
 
 Enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. `rcpt_reply`
-programs the answer to RCPT ("450 …" a temporary refusal, "550 …" a permanent one).
+programs the answer to RCPT ("450 …" a temporary refusal, "550 …" a permanent one);
+`data_reply` the answer once the message's data is in (anything but 250: the message is not kept).
 """
 
 import socketserver
@@ -12,6 +13,7 @@ class SmtpServer:
     def __init__(self):
         self.messages: list[bytes] = []
         self.rcpt_reply = "250 OK"
+        self.data_reply = "250 OK queued"
         server = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -31,8 +33,10 @@ class SmtpServer:
                         data = []
                         while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                             data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
-                        server.messages.append(b"".join(data))
-                        self.reply("250 OK queued")
+                        reply = server.data_reply
+                        if reply.startswith("250"):
+                            server.messages.append(b"".join(data))
+                        self.reply(reply)
                     elif command == "QUIT":
                         self.reply("221 Bye")
                         return

@@ -3,6 +3,8 @@ loopback: the ticket is queued by another process (the tickets part's transactio
 of the issue happen one after the other, and a worker killed with SIGKILL in the middle of a
 delivery is replaced: the GLPI ticket exists exactly once."""
 
+import email
+import email.policy
 import os
 import signal
 import subprocess
@@ -30,16 +32,23 @@ from maintenance.delivery.services import delivery_enqueue
 from maintenance.models import Channel, ChannelCredential, Delivery, Ticket, TicketCategory
 from tests.factories import EstablishmentFactory, UserFactory
 
+from tests.factories import RoleAssignmentFactory
+
 school = EstablishmentFactory(name="Collège Jean Moulin")
-channel = Channel.objects.create(code="glpi-worker", name="GLPI", kind="glpi", url="{url}")
+channel = Channel.objects.create(
+    code="{kind}-worker", name="Canal {kind}", kind="{kind}", url="{url}",
+    email_to="tice-college@creuse.fr",
+)
 ChannelCredential.objects.create(channel=channel, name="app_token", ciphertext=encrypt("app-secret"))
 ChannelCredential.objects.create(
-    channel=channel, establishment=school, name="user_token", ciphertext=encrypt("user-secret")
+    channel=channel, establishment=school, name="user_token", ciphertext=encrypt("{token}")
 )
+rrupn = UserFactory(first_name="Rrupn", last_name="Worker")
+RoleAssignmentFactory(user=rrupn, establishment=school, role="rrupn", yearly=True)
 category = TicketCategory.objects.create(code="poste-w", label="Poste de travail")
 with transaction.atomic():
     ticket = Ticket.objects.create(
-        establishment=school, reporter=UserFactory(), category=category, title="Poste HS",
+        establishment=school, reporter=rrupn, category=category, title="Poste HS",
         description="Ne démarre plus.", status="queued", channel=channel,
     )
     delivery = Delivery.objects.create(ticket=ticket, channel=channel)
@@ -48,6 +57,28 @@ print("DELIVERY", delivery.pk, ticket.reference)
 """
 
 SWEEP = "from maintenance.delivery.tasks import sweep_deliveries; sweep_deliveries.delay()"
+
+# What the RRUPN's browser gets: the ticket page, or the "Échec — réessayer" button's POST.
+AS_RRUPN = """
+from django.test import Client
+from django.urls import reverse
+from maintenance.models import Delivery
+from rrupn.accounts.models import User
+
+delivery = Delivery.objects.select_related("ticket__establishment").get(pk={pk})
+uai = delivery.ticket.establishment.uai
+client = Client(SERVER_NAME="rrupn.ac-limoges.fr")
+client.force_login(User.objects.get(email="rrupn.worker@ac-limoges.fr"))
+if "{action}" == "retry":
+    response = client.post(reverse("maintenance:delivery_retry", args=[uai, delivery.pk]), secure=True)
+    print("STATUS", response.status_code, response.headers.get("Location"))
+else:
+    response = client.get(
+        reverse("maintenance:tickets_detail", args=[uai, delivery.ticket_id]), secure=True
+    )
+    print("STATUS", response.status_code)
+    print(response.content.decode())
+"""
 
 
 @pytest.fixture
@@ -59,20 +90,22 @@ def glpi():
 
 @pytest.fixture
 def stack(postgres_url, redis_url, tmp_path, glpi):  # noqa: F811
-    def start(timeout: int):
+    def start(timeout: int, *, kind="glpi", token="user-secret", **extra_env):
         env = production_env(
             DATABASE_URL=postgres_url,
             REDIS_URL=redis_url,
             MEDIA_ROOT=str(tmp_path / "media"),
             DJANGO_SETTINGS_MODULE="tests.maintenance.delivery_worker_settings",
             MAINTENANCE_HTTP_TIMEOUT=str(timeout),
+            **extra_env,
         )
         for command in (("migrate", "--noinput"), ("flush", "--noinput")):
             done = manage(*command, env=env)
             assert done.returncode == 0, done.stdout + done.stderr
         redis.Redis.from_url(redis_url).flushdb()
         redis.Redis.from_url(redis_url).set("rrupn:ci:claimed", "1")
-        setup = manage("shell", "-c", SETUP.replace("{url}", glpi.url), env=env)
+        script = SETUP.replace("{url}", glpi.url).replace("{kind}", kind)
+        setup = manage("shell", "-c", script.replace("{token}", token), env=env)
         assert setup.returncode == 0, setup.stdout + setup.stderr
         pk, reference = setup.stdout.split("DELIVERY", 1)[1].split()[:2]
         return env, int(pk), reference
@@ -135,6 +168,22 @@ def due_now(dsn, pk):
 def sweep(env):
     done = manage("shell", "-c", SWEEP, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def as_rrupn(env, pk, action="page") -> str:
+    script = AS_RRUPN.replace("{pk}", str(pk)).replace("{action}", action)
+    done = manage("shell", "-c", script, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def ticket_text(dsn, pk) -> tuple:
+    with psycopg.connect(dsn) as db:
+        return db.execute(
+            "SELECT t.title, t.description FROM maintenance_ticket t "
+            "JOIN maintenance_delivery d ON d.ticket_id = t.id WHERE d.id = %s",
+            (pk,),
+        ).fetchone()
 
 
 def test_down_500_and_timeout_after_create_then_one_ticket(stack, glpi, postgres_url):  # noqa: F811
@@ -207,3 +256,107 @@ def test_worker_killed_mid_delivery_then_restarted_sends_once(stack, glpi, postg
     final = row(postgres_url, pk)
     assert final["attempts"] == 2 and final["ref"] == str(glpi_id)
     assert glpi.requests.count(("POST", "Ticket")) == 1  # found by its reference, not re-created
+
+
+def test_session_expired_midway_logs_in_again_and_creates_once(stack, glpi, postgres_url):  # noqa: F811
+    start, start_worker = stack
+    glpi.expire_next_sessions(1)  # the session opened by the worker dies before its first use
+    env, pk, reference = start(timeout=5)
+    worker, log = start_worker(env)
+    wait_for(
+        lambda: (
+            row(postgres_url, pk)["status"] in ("sent", "failed")
+            or row(postgres_url, pk)["attempts"] > 1
+        ),
+        timeout=60,
+        what="delivery settled",
+        process=worker,
+        log=log,
+    )
+    final = row(postgres_url, pk)
+    # Sent on its first attempt: the client opened a new session itself, not a later retry.
+    assert final["status"] == "sent" and final["attempts"] == 1, final
+    [(glpi_id, created)] = glpi.tickets.items()
+    assert created["name"].startswith(f"[{reference}]") and final["ref"] == str(glpi_id)
+    assert glpi.requests.count(("GET", "initSession")) == 2
+    assert glpi.requests.count(("POST", "Ticket")) == 2  # refused (401), then created
+    assert glpi.sessions == {}  # the second session was closed
+
+
+def test_bad_user_token_fails_for_good_and_shows_retry(stack, glpi, postgres_url):  # noqa: F811
+    start, start_worker = stack
+    env, pk, _reference = start(timeout=5, token="jeton-perime")
+    worker, log = start_worker(env)
+    wait_for(
+        lambda: row(postgres_url, pk)["status"] == "failed",
+        timeout=60,
+        what="permanent failure",
+        process=worker,
+        log=log,
+    )
+    failed = row(postgres_url, pk)
+    assert failed["attempts"] == 1 and failed["ticket"] == "failed"
+    assert "Jeton utilisateur GLPI refusé" in failed["error"]
+    with psycopg.connect(postgres_url) as db:
+        [permanent] = db.execute(
+            "SELECT permanent_failure FROM maintenance_delivery WHERE id = %s", (pk,)
+        ).fetchone()
+    assert permanent
+
+    # No retry storm: the sweeper (as the beat runs it) leaves a permanent failure alone.
+    for _ in range(3):
+        sweep(env)
+    time.sleep(2)
+    assert row(postgres_url, pk)["attempts"] == 1 and row(postgres_url, pk)["status"] == "failed"
+    assert glpi.requests == [("GET", "initSession")] and glpi.tickets == {}
+
+    page = as_rrupn(env, pk)
+    assert "STATUS 200" in page
+    assert "Échec — réessayer" in page and "Jeton utilisateur GLPI refusé" in page
+    assert "<strong>Échec</strong>" in page  # the delivery state, in words
+
+
+def test_smtp_refusal_keeps_the_ticket_and_a_retry_sends_one_mail(stack, postgres_url):  # noqa: F811
+    from .smtp_server import SmtpServer
+
+    smtp = SmtpServer().start()
+    try:
+        smtp.data_reply = "554 5.7.1 Message refusé par la politique du domaine"
+        start, start_worker = stack
+        env, pk, reference = start(
+            timeout=5, kind="email", EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port)
+        )
+        worker, log = start_worker(env)
+        wait_for(
+            lambda: row(postgres_url, pk)["status"] == "failed",
+            timeout=60,
+            what="SMTP refusal",
+            process=worker,
+            log=log,
+        )
+        failed = row(postgres_url, pk)
+        assert failed["attempts"] == 1 and failed["ticket"] == "failed"
+        assert "refusé le message (554" in failed["error"]
+        assert smtp.messages == []
+        assert ticket_text(postgres_url, pk) == ("Poste HS", "Ne démarre plus.")  # text kept
+        page = as_rrupn(env, pk)
+        assert "Échec — réessayer" in page and "Ne démarre plus." in page
+
+        smtp.data_reply = "250 OK queued"
+        assert "STATUS 302" in as_rrupn(env, pk, action="retry")
+        wait_for(
+            lambda: row(postgres_url, pk)["status"] == "sent",
+            timeout=60,
+            what="sent after retry",
+            process=worker,
+            log=log,
+        )
+        sweep(env)  # a sweep after the success sends nothing more
+        time.sleep(2)
+        [raw] = smtp.messages
+        mail = email.message_from_bytes(raw, policy=email.policy.default)
+        assert f"[{reference}]" in mail["Subject"]
+        assert "Ne démarre plus." in mail.get_body(("plain",)).get_content()
+        assert row(postgres_url, pk)["ticket"] == "sent"
+    finally:
+        smtp.stop()
