@@ -119,6 +119,11 @@ MATRIX = {
     "dashboard:audit_log": EstablishmentPage(DIRECTION),
     "dashboard:srane_overview": SranePage(with_uai=False),
     "dashboard:srane_establishment": SranePage(with_uai=True),
+    "dashboard:srane_progress": SranePage(with_uai=False),
+    "dashboard:srane_export_csv": SranePage(with_uai=False),
+    "dashboard:srane_export_xlsx": SranePage(with_uai=False),
+    "dashboard:srane_summary": SranePage(with_uai=False),
+    "dashboard:srane_summary_request": SranePage(with_uai=False, ok=405),  # POST only
     "components": LOGGED_IN,
     # Mission letters: every staff member reaches the pages (the future RRUPN is often still a
     # teacher); which letters each one sees is narrowed per object (tests/missions/).
