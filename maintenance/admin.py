@@ -10,8 +10,8 @@ class TicketCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "collectivite", "url", "email_to"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "glpi_flavour", "collectivite", "url", "email_to"]
+    list_filter = ["kind", "glpi_flavour"]
 
 
 @admin.register(RoutingRule)

@@ -33,6 +33,11 @@ class ChannelKind(models.TextChoices):
     HANDOFF = "handoff", _("Transmission manuelle")
 
 
+class GlpiFlavour(models.TextChoices):
+    LEGACY = "legacy", _("GLPI 9.5 ou 10 (API REST historique)")
+    GLPI11 = "glpi11", _("GLPI 11 (API REST historique, champ externalid)")
+
+
 class Channel(models.Model):
     """A way to reach a helpdesk: a GLPI instance, an e-mail address, or manual instructions."""
 
@@ -45,6 +50,16 @@ class Channel(models.Model):
     url = models.URLField(_("adresse du service"), blank=True)
     email_to = models.EmailField(_("adresse de courriel"), blank=True)
     instructions = models.TextField(_("consignes"), blank=True)
+    glpi_flavour = models.CharField(
+        _("version de GLPI"),
+        max_length=10,
+        choices=GlpiFlavour.choices,
+        default=GlpiFlavour.LEGACY,
+        help_text=_(
+            "GLPI 11 : la référence du portail est écrite dans le champ externalid du ticket "
+            "et un nouvel essai cherche le ticket par ce champ. Canaux GLPI seulement."
+        ),
+    )
 
     class Meta:
         verbose_name = _("canal d'assistance")

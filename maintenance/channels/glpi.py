@@ -4,6 +4,12 @@ One session per delivery: initSession with the school's user token (and the chan
 token), create the ticket (or find the one a previous attempt created, by the portal reference
 in its title), upload the attachments, killSession. A session that expires midway is opened
 again once (§3.4).
+
+GLPI 11 (the channel's `glpi_flavour`): the same legacy API, but tickets have an `externalid`
+column (§3.6, added by the 10→11 migration): the portal reference is written there at creation,
+and a retry looks the ticket up by it (`GET Ticket/?searchText[externalid]=…`) rather than by
+the title, which a technician may edit. The category mapping of the channel gives
+`itilcategories_id`; an unmapped category sends no such field (its label stays in the text).
 """
 
 import html
@@ -14,6 +20,7 @@ import requests
 from django.conf import settings
 
 from ..delivery.crypto import read_secret
+from ..models import GlpiFlavour
 from . import PermanentError, TransientError
 
 # GLPI ticket status (§3.13) → portal status.
@@ -136,6 +143,21 @@ class GlpiClient:
         ids = sorted(int(row["2"]) for row in rows if str(row.get("2", "")).isdigit())
         return ids[0] if ids else None
 
+    def find_by_externalid(self, reference: str) -> int | None:
+        """GLPI 11: the id of the ticket whose externalid is the portal reference."""
+        response = self._session_call(
+            "GET",
+            "Ticket/",
+            params={"searchText[externalid]": reference, "range": "0-9", "get_hateoas": "false"},
+        )
+        rows = response.json() if response.content else []
+        ids = sorted(
+            int(row["id"])
+            for row in rows
+            if isinstance(row, dict) and row.get("externalid") == reference
+        )
+        return ids[0] if ids else None
+
     def create_ticket(self, fields: dict) -> int:
         response = self._session_call("POST", "Ticket", json={"input": fields})
         return int(response.json()["id"])
@@ -242,18 +264,23 @@ class GlpiTransport:
         """Creates the GLPI ticket once (a retry reuses the one already there); its id."""
         ticket = delivery.ticket
         client = self.client(ticket.establishment)
+        glpi11 = self.channel.glpi_flavour == GlpiFlavour.GLPI11
         try:
             client.login()
-            existing = client.find_by_reference(ticket.reference) if delivery.attempts > 1 else None
-            glpi_id = existing or client.create_ticket(
-                {
-                    "name": f"[{ticket.reference}] {ticket.title}"[:255],
-                    "content": ticket_content(ticket),
-                    "type": 1,
-                    "urgency": URGENCY.get(ticket.urgency, 3),
-                    "_users_id_requester": client.session.get("glpiID", 0),
-                }
-            )
+            existing = None
+            if delivery.attempts > 1:
+                find = client.find_by_externalid if glpi11 else client.find_by_reference
+                existing = find(ticket.reference)
+            fields = {
+                "name": f"[{ticket.reference}] {ticket.title}"[:255],
+                "content": ticket_content(ticket),
+                "type": 1,
+                "urgency": URGENCY.get(ticket.urgency, 3),
+                "_users_id_requester": client.session.get("glpiID", 0),
+            }
+            if glpi11:
+                fields["externalid"] = ticket.reference
+            glpi_id = existing or client.create_ticket(fields)
             attachments = list(ticket.attachments.all())
             if attachments and not (existing and client.documents_of(glpi_id)):
                 for attachment in attachments:

@@ -35,8 +35,9 @@ class GlpiError(Exception):
 class FakeGlpi:
     """State and behaviour; `Handler` only turns HTTP into calls of `handle`."""
 
-    def __init__(self, *, app_token="app-secret", users=None, port=0):
+    def __init__(self, *, app_token="app-secret", users=None, port=0, version=10):
         self.app_token = app_token
+        self.version = version  # 11: tickets have `externalid` (glpi.md §3.6, S18)
         self.users = users or {"user-secret": {"id": 57, "name": "api-college"}}
         self.sessions: dict[str, dict] = {}
         self.session_ttl_calls: int | None = None  # a session dies after that many calls
@@ -296,6 +297,8 @@ class FakeGlpi:
                 "date_creation": stamp,
                 "date_mod": stamp,
             }
+            if self.version >= 11:  # GLPI 10 has no such column: the field is ignored
+                self.tickets[ticket_id]["externalid"] = row.get("externalid")
             created.append({"id": ticket_id, "message": ""})
         if isinstance(data, list):
             return 201, {"Link": ",".join(f"{self.url}/Ticket/{c['id']}" for c in created)}, created
@@ -383,6 +386,16 @@ class FakeGlpi:
 
     def list_tickets(self, query):
         rows = sorted(self.tickets.values(), key=lambda t: t["id"])
+        for key, value in query.items():  # searchText[column]=… : SQL LIKE '%…%' (§3.11)
+            match = re.fullmatch(r"searchText\[(\w+)\]", key)
+            if not match:
+                continue
+            column = match[1]
+            if rows and column not in rows[0] and column != "externalid":
+                raise GlpiError(400, "ERROR", f"{column} is not a field of glpi_tickets", True)
+            if column == "externalid" and self.version < 11:
+                raise GlpiError(400, "ERROR", "externalid is not a field of glpi_tickets", True)
+            rows = [t for t in rows if str(value).lower() in str(t.get(column) or "").lower()]
         page, status, headers, _ = self._page(rows, query)
         return status, headers, page
 
