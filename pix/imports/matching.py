@@ -22,6 +22,11 @@ def normalise(value: str) -> str:
     return re.sub(r"\s*-\s*", "-", value)
 
 
+def normalise_code(value: str) -> str:
+    """A class code without case, accents or spaces: "3 a" is "3A"."""
+    return normalise(value).replace(" ", "")
+
+
 def match_key(last_name: str, first_name: str, division_code: str) -> str:
     """The key stored in Participation.match_key (unique per campaign)."""
-    return "|".join(normalise(part) for part in (last_name, first_name, division_code))
+    return "|".join([normalise(last_name), normalise(first_name), normalise_code(division_code)])
