@@ -276,6 +276,18 @@ MATRIX = {
     "pix:certification_create": EstablishmentPage(PILOTS),
     "pix:certification_edit": EstablishmentPage(PILOTS),
     "pix:certification_delete": EstablishmentPage(PILOTS),  # GET: confirmation
+    # Pix follow-up: counts and heatmaps for every staff member (pupil names only for the
+    # direction, the RRUPN and the class's teachers, checked in tests/pix/test_privacy.py); the
+    # CSV of pupils needs a class in the person's scope (the teacher persona teaches none);
+    # teaching teams for the direction and the RRUPN. `code`: an unknown class code, empty history.
+    "pix:followup_campaign": EstablishmentPage(ALL_STAFF),
+    "pix:followup_campaign_export": EstablishmentPage(PILOTS),
+    "pix:followup_divisions": EstablishmentPage(ALL_STAFF),
+    "pix:followup_division": EstablishmentPage(ALL_STAFF),
+    "pix:followup_sixth": EstablishmentPage(ALL_STAFF),
+    "pix:followup_teams": EstablishmentPage(PILOTS),
+    "pix:followup_team_edit": EstablishmentPage(PILOTS),
+    "pix_srane:overview": SranePage(with_uai=False),
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -348,6 +360,7 @@ SAMPLE_KWARGS = {
     "ticket_id": "<the sample incident of the own school>",
     "attachment_id": "<the sample incident's photo>",
     "session_id": "<the sample Pix certification session of the own school>",
+    "campaign_id": "<the sample Pix campaign of the own school>",
     "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
 }
 

@@ -186,6 +186,17 @@ def sample_certification_session(school) -> dict:
     return {"session_id": str(made.pk)}
 
 
+def sample_pix_campaign(school) -> dict:
+    """A Pix campaign of the own school, this year, with one pupil's result."""
+    from pix.summaries import rebuild
+    from tests.pix.factories import ParticipationFactory, PixCampaignFactory
+
+    campaign = PixCampaignFactory(establishment=school)
+    ParticipationFactory(campaign=campaign, division_code="3A")
+    rebuild(campaign)
+    return {"campaign_id": str(campaign.pk)}
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -227,6 +238,7 @@ def test_permission_matrix(
         **sample_assignment(school, users["rrupn"]),
         **sample_ticket(school, users["rrupn"]),
         **sample_certification_session(school),
+        **sample_pix_campaign(school),
     }
     mismatches = []
     for persona, user in users.items():
