@@ -276,6 +276,15 @@ MATRIX = {
     "pix:certification_create": EstablishmentPage(PILOTS),
     "pix:certification_edit": EstablishmentPage(PILOTS),
     "pix:certification_delete": EstablishmentPage(PILOTS),  # GET: confirmation
+    # Pix campaigns and imports: every staff member sees the school's campaigns (the Pix home
+    # page); the direction, the RRUPN and teachers enter campaigns and import Pix Orga exports.
+    # An unknown preview token sends back to the upload page.
+    "pix:campaigns_list": EstablishmentPage(ALL_STAFF),
+    "pix:campaigns_detail": EstablishmentPage(ALL_STAFF),
+    "pix:campaigns_create": EstablishmentPage(PILOTS | {"teacher"}),
+    "pix:campaigns_edit": EstablishmentPage(PILOTS | {"teacher"}),
+    "pix:imports_upload": EstablishmentPage(PILOTS | {"teacher"}),
+    "pix:imports_preview": EstablishmentPage(PILOTS | {"teacher"}, ok=302),
     # Pix follow-up: counts and heatmaps for every staff member (pupil names only for the
     # direction, the RRUPN and the class's teachers, checked in tests/pix/test_privacy.py); the
     # CSV of pupils needs a class in the person's scope (the teacher persona teaches none);
@@ -361,6 +370,7 @@ SAMPLE_KWARGS = {
     "attachment_id": "<the sample incident's photo>",
     "session_id": "<the sample Pix certification session of the own school>",
     "campaign_id": "<the sample Pix campaign of the own school>",
+    "token": "jeton-inconnu",  # a Pix import preview nobody uploaded
     "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
 }
 
