@@ -193,12 +193,14 @@ def rows_for(establishments, columns, school_year, known=None) -> list[Row]:
 
 
 def table_page(selection: Selection, school_year, page_number, per_page=PER_PAGE):
-    """(page, rows) of the table: the columns are computed for this page's establishments."""
+    """(page, rows) of the table: the columns are computed for this page's establishments.
+    `page_number` may be "last"; anything else that is not a page gives the first or last."""
     if selection.needs_states:
         establishments, _known = _apply_states(selection, school_year)
-        page = Paginator(establishments, per_page).get_page(page_number)
+        paginator = Paginator(establishments, per_page)
     else:
-        page = Paginator(selection.queryset, per_page).get_page(page_number)
+        paginator = Paginator(selection.queryset, per_page)
+    page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
     return page, rows_for(list(page.object_list), selection.columns, school_year)
 
 
