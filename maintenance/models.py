@@ -7,6 +7,7 @@ own assistance whatever the lycée).
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,46 @@ class Channel(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GlpiCategoryMapping(models.Model):
+    """On a GLPI channel, the ITIL category (`itilcategories_id`) a portal category goes to.
+
+    An unmapped category sends no category field: GLPI keeps its default, and the portal's
+    label stays in the ticket's text.
+    """
+
+    channel = models.ForeignKey(
+        Channel,
+        models.CASCADE,
+        related_name="category_mappings",
+        limit_choices_to={"kind": ChannelKind.GLPI},
+        verbose_name=_("canal"),
+    )
+    category = models.ForeignKey(
+        TicketCategory, models.CASCADE, related_name="+", verbose_name=_("catégorie du portail")
+    )
+    glpi_category_id = models.PositiveIntegerField(
+        _("identifiant de la catégorie GLPI"),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "GLPI : Configuration → Intitulés → Catégories ITIL, colonne ID (un nombre entier)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("correspondance de catégorie GLPI")
+        verbose_name_plural = _("correspondances de catégories GLPI")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "category"], name="one_glpi_category")
+        ]
+
+    def __str__(self):
+        return f"{self.category} → {self.glpi_category_id}"
+
+    def clean(self):
+        if self.channel_id and self.channel.kind != ChannelKind.GLPI:
+            raise ValidationError(_("Seuls les canaux GLPI ont des catégories GLPI."))
 
 
 class SchoolGroup(models.TextChoices):

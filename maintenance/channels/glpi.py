@@ -20,7 +20,7 @@ import requests
 from django.conf import settings
 
 from ..delivery.crypto import read_secret
-from ..models import GlpiFlavour
+from ..models import GlpiCategoryMapping, GlpiFlavour
 from . import PermanentError, TransientError
 
 # GLPI ticket status (§3.13) → portal status.
@@ -254,6 +254,13 @@ class GlpiTransport:
         app_token = read_secret(channel=self.channel, establishment=None, name="app_token")
         return GlpiClient(base_url=self.channel.url, app_token=app_token, user_token=user_token)
 
+    def glpi_category(self, ticket) -> int | None:
+        return (
+            GlpiCategoryMapping.objects.filter(channel=self.channel, category=ticket.category_id)
+            .values_list("glpi_category_id", flat=True)
+            .first()
+        )
+
     def ticket_url(self, ticket_id: int) -> str:
         root = self.channel.url.rstrip("/")
         for suffix in ("/apirest.php", "/api.php/v1"):
@@ -280,6 +287,9 @@ class GlpiTransport:
             }
             if glpi11:
                 fields["externalid"] = ticket.reference
+            category_id = self.glpi_category(ticket)
+            if category_id:
+                fields["itilcategories_id"] = category_id
             glpi_id = existing or client.create_ticket(fields)
             attachments = list(ticket.attachments.all())
             if attachments and not (existing and client.documents_of(glpi_id)):

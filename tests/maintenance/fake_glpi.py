@@ -44,6 +44,7 @@ class FakeGlpi:
         self.expire_after_init = 0  # that many next sessions die right after initSession
         self.tickets: dict[int, dict] = {}
         self.followups: list[dict] = []
+        self.ticket_inputs: list[dict] = []  # each ticket's `input` as the client sent it
         self.documents: list[dict] = []
         self.requests: list[tuple[str, str]] = []  # (method, resource) of every call
         self.faults: list[dict] = []
@@ -276,6 +277,7 @@ class FakeGlpi:
         for row in rows:
             if not row.get("name") and not row.get("content"):
                 raise GlpiError(400, "ERROR_GLPI_ADD", "Title and description are mandatory")
+            self.ticket_inputs.append(dict(row))
             requester = row.get("_users_id_requester")
             actors = (row.get("_actors") or {}).get("requester") or []
             if requester is None and actors:

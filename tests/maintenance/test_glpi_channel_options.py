@@ -2,12 +2,22 @@
 portal reference in `externalid` and finds a previous attempt's ticket by it) and the mapping of
 the portal's categories to GLPI's `itilcategories_id`."""
 
+import html
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from maintenance.delivery.services import deliveries_sweep
-from maintenance.models import DeliveryStatus, GlpiFlavour
+from maintenance.models import (
+    Channel,
+    ChannelKind,
+    DeliveryStatus,
+    GlpiCategoryMapping,
+    GlpiFlavour,
+    TicketCategory,
+)
 
 from .delivery_helpers import (  # noqa: F401  (fixtures glpi, media)
     enqueue,
@@ -82,3 +92,74 @@ def test_legacy_flavour_sends_no_externalid_and_searches_the_title(
     [created] = glpi.tickets.values()
     assert created["externalid"] is None
     assert ("GET", "search/Ticket") in glpi.requests
+
+
+def test_mapped_category_arrives_as_itilcategories_id(
+    glpi, media, django_capture_on_commit_callbacks
+):
+    channel = glpi_channel(glpi.url)
+    ticket = make_ticket(channel)
+    user_token(channel, ticket.establishment)
+    GlpiCategoryMapping.objects.create(
+        channel=channel, category=ticket.category, glpi_category_id=5
+    )
+    other = TicketCategory.objects.create(code="poste-x", label="Poste de travail")
+    GlpiCategoryMapping.objects.create(channel=channel, category=other, glpi_category_id=9)
+
+    assert enqueue(ticket, django_capture_on_commit_callbacks).status == DeliveryStatus.SENT
+    [created] = glpi.tickets.values()
+    assert created["itilcategories_id"] == 5
+    assert glpi.ticket_inputs[0]["itilcategories_id"] == 5
+
+
+def test_unmapped_category_sends_no_field_and_keeps_the_label(
+    glpi, media, django_capture_on_commit_callbacks
+):
+    channel = glpi_channel(glpi.url)
+    elsewhere = glpi_channel(glpi.url, code="glpi-autre")
+    ticket = make_ticket(channel)
+    user_token(channel, ticket.establishment)
+    # Mapped on another channel only: nothing for this one.
+    GlpiCategoryMapping.objects.create(
+        channel=elsewhere, category=ticket.category, glpi_category_id=7
+    )
+
+    assert enqueue(ticket, django_capture_on_commit_callbacks).status == DeliveryStatus.SENT
+    [sent] = glpi.ticket_inputs
+    assert "itilcategories_id" not in sent
+    assert f"Catégorie : {ticket.category}" in html.unescape(sent["content"])
+
+
+def test_mapping_is_for_glpi_channels_with_a_positive_id(media):
+    email = Channel.objects.create(code="courriel-x", name="Courriel", kind=ChannelKind.EMAIL)
+    category = TicketCategory.objects.create(code="cat-x", label="Catégorie X")
+    with pytest.raises(ValidationError) as refused:
+        GlpiCategoryMapping(channel=email, category=category, glpi_category_id=3).full_clean()
+    assert "Seuls les canaux GLPI" in str(refused.value)
+    glpi = Channel.objects.create(code="glpi-x", name="GLPI X", kind=ChannelKind.GLPI)
+    with pytest.raises(ValidationError):
+        GlpiCategoryMapping(channel=glpi, category=category, glpi_category_id=0).full_clean()
+
+
+def test_channel_admin_edits_the_mapping(admin_client, glpi):
+    channel = glpi_channel(glpi.url)
+    category = TicketCategory.objects.create(code="cat-y", label="Catégorie Y")
+    url = reverse("admin:maintenance_channel_change", args=[channel.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "category_mappings-TOTAL_FORMS" in page.text
+    form = {
+        "code": channel.code,
+        "name": channel.name,
+        "kind": "glpi",
+        "url": channel.url,
+        "glpi_flavour": "glpi11",
+        "category_mappings-TOTAL_FORMS": "1",
+        "category_mappings-INITIAL_FORMS": "0",
+        "category_mappings-0-category": str(category.pk),
+        "category_mappings-0-glpi_category_id": "12",
+    }
+    assert admin_client.post(url, form).status_code == 302
+    channel.refresh_from_db()
+    assert channel.glpi_flavour == GlpiFlavour.GLPI11
+    [mapping] = channel.category_mappings.all()
+    assert (mapping.category, mapping.glpi_category_id) == (category, 12)
