@@ -175,7 +175,16 @@ def load_demo() -> list[tuple[str, str]]:
     _demo_letters(establishments, year)
     _demo_commission(establishments, year)
     _demo_gar(establishments, year)
+    _demo_pix(establishments, year)
     return summary
+
+
+def _demo_pix(establishments, year) -> None:
+    """Pix campaigns of invented pupils imported as exports, certification sessions
+    (demo_pix.py, through the importer and the certification services)."""
+    from .demo_pix import demo_pix
+
+    demo_pix(establishments, year)
 
 
 def _demo_gar(establishments, year) -> None:
