@@ -29,7 +29,8 @@ def _expected_campaign(request):
 @require_http_methods(["GET", "POST"])
 def imports_upload(request, uai):
     expected = _expected_campaign(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    bound = request.method == "POST"
+    form = UploadForm(request.POST if bound else None, request.FILES if bound else None)
     errors = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["fichier"]
