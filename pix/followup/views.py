@@ -201,7 +201,7 @@ def followup_teams(request, uai):
 def followup_team_edit(request, uai, division_id):
     division = get_object_or_404(_year_divisions(request), pk=division_id)
     form = TeamForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         teachers=_teachers(request),
         initial={"teachers": list(division.teachers.all())},
     )
