@@ -63,7 +63,8 @@ def test_head_sees_the_approval_inbox(page, login, console, screenshot):
 
 
 def department_cells(page):
-    return page.locator("main table tbody tr td:nth-child(2)").all_inner_texts()
+    """The "Dépt" column of the SRANE table (after the name's row header and the UAI)."""
+    return page.locator("#tableau-srane tbody tr td:nth-child(3)").all_inner_texts()
 
 
 def test_srane_overview_is_limited_to_the_scope(page, login, console, screenshot):
@@ -72,7 +73,10 @@ def test_srane_overview_is_limited_to_the_scope(page, login, console, screenshot
     expect(page.locator("h1")).to_have_text("Vue d’ensemble SRANE")
     expect(page.locator("main .fr-text--lead")).to_contain_text("63 établissements")
     departments = department_cells(page)
-    assert len(departments) == 63 and set(departments) == {"87"}
+    assert len(departments) == 50 and set(departments) == {"87"}  # 50 per page
+    page.get_by_role("link", name="Page suivante").click()
+    departments = department_cells(page)
+    assert len(departments) == 13 and set(departments) == {"87"}
     assert_dsfr_styled(page, console)
     screenshot("srane-overview")
 
@@ -81,12 +85,12 @@ def test_academie_srane_filters_by_department(page, login, console):
     login("marie.cigogne@ac-limoges.fr")
     page.goto("/srane/")
     expect(page.locator("main .fr-text--lead")).to_contain_text("136 établissements")
-    page.select_option("#filtre-departement", "23")
+    page.select_option("#id_departement", "23")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page).to_have_url(re.compile(r"/srane/\?departement=23$"))
+    expect(page).to_have_url(re.compile(r"/srane/\?.*departement=23"))
     expect(page.locator("main .fr-text--lead")).to_contain_text("26 établissements")
     assert set(department_cells(page)) == {"23"}
-    expect(page.locator("#filtre-departement")).to_have_value("23")
+    expect(page.locator("#id_departement")).to_have_value("23")
     assert_dsfr_styled(page, console)
 
 
