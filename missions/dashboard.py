@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rrupn.dashboard.registry import (
+    WAITING_ON_RRUPN,
     ChecklistItem,
+    InboxAction,
     InboxEntry,
     InboxSource,
     SraneColumn,
@@ -55,16 +57,60 @@ def _checklist_status(establishment, school_year) -> Status:
     return _status(letter, url)
 
 
+def _transition(letter, action) -> str:
+    return reverse("missions:transition", args=[letter.establishment.uai, letter.pk, action])
+
+
 def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
     waiting = MissionLetter.objects.filter(
         establishment=establishment, state=LetterState.PROPOSED
-    ).select_related("rrupn", "school_year")
+    ).select_related("rrupn", "school_year", "establishment")
     return [
         InboxEntry(
             title=str(
                 _("Lettre de mission %(ref)s en attente de votre signature")
                 % {"ref": letter.reference}
             ),
+            detail=str(_("RRUPN : %(name)s") % {"name": letter.rrupn}),
+            url=reverse("missions:detail", args=[establishment.uai, letter.pk]),
+            waiting_since=letter.updated_at,
+            approve=InboxAction(
+                url=_transition(letter, "signer"),
+                data=(("revision", str(letter.revision)),),
+                capability="missions.sign",
+                label=str(_("Signer")),
+            ),
+            # Only a version the RRUPN proposed is sent back by the head's side.
+            send_back=InboxAction(
+                url=_transition(letter, "demander-des-modifications"),
+                data=(("revision", str(letter.revision)),),
+                capability="missions.manage",
+                label=str(_("Demander des modifications")),
+            )
+            if letter.proposed_by_id == letter.rrupn_id
+            else None,
+        )
+        for letter in waiting
+    ]
+
+
+def _rrupn_entries(establishment, school_year, user) -> list[InboxEntry]:
+    """Letters waiting on their RRUPN: signed (to accept), or proposed by the head's side."""
+    waiting = (
+        MissionLetter.objects.filter(establishment=establishment, school_year=school_year)
+        .filter(
+            Q(state=LetterState.SIGNED) | Q(state=LetterState.PROPOSED) & ~Q(proposed_by=F("rrupn"))
+        )
+        .select_related("rrupn")
+    )
+    return [
+        InboxEntry(
+            title=str(
+                _("Lettre de mission %(ref)s à accepter")
+                if letter.state == LetterState.SIGNED
+                else _("Lettre de mission %(ref)s proposée au RRUPN")
+            )
+            % {"ref": letter.reference},
             detail=str(_("RRUPN : %(name)s") % {"name": letter.rrupn}),
             url=reverse("missions:detail", args=[establishment.uai, letter.pk]),
             waiting_since=letter.updated_at,
@@ -107,11 +153,21 @@ checklist.register(
         label=_("Lettre de mission signée et acceptée"),
         order=10,
         status=_checklist_status,
+        action=_("Ouvrir la lettre de mission"),
     )
 )
 inbox.register(
     InboxSource(
         key="mission_letters", label=_("Lettres de mission"), order=10, entries=_inbox_entries
+    )
+)
+inbox.register(
+    InboxSource(
+        key="mission_letters_rrupn",
+        label=_("Lettres de mission"),
+        order=11,
+        entries=_rrupn_entries,
+        waiting_on=WAITING_ON_RRUPN,
     )
 )
 srane_columns.register(

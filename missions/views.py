@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rrupn.access.capabilities import requires
 from rrupn.audit.models import AuditEntry
+from rrupn.dashboard.redirects import safe_next
 
 from . import services
 from .forms import CommentForm, LetterForm
@@ -169,13 +170,14 @@ def letter_transition(request, uai, pk, action):
     }
     if action not in steps:
         raise Http404
+    back = safe_next(request)  # e.g. the head's inbox, where the decision was taken
     try:
         result = steps[action]()
     except services.LetterError as exc:
         messages.error(request, str(exc))
-        return _detail(letter)
+        return redirect(back) if back else _detail(letter)
     messages.success(request, DONE_MESSAGES[action])
-    return _detail(result)
+    return redirect(back) if back else _detail(result)
 
 
 DONE_MESSAGES = {

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rrupn.access.context_processors.access",
+                "rrupn.dashboard.context_processors.school_header",
             ],
         },
     },

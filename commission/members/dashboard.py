@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rrupn.dashboard.registry import (
     ChecklistItem,
+    InboxAction,
     InboxEntry,
     InboxSource,
     SraneColumn,
@@ -88,6 +89,12 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
             detail=str(_("%(n)s membres")) % {"n": commission.n},
             url=_home(establishment),
             waiting_since=commission.submitted_at,
+            approve=InboxAction(
+                url=reverse("commission:composition_validate", args=[establishment.uai]),
+                data=(("revision", str(commission.revision)),),
+                capability="commission.validate",
+                label=str(_("Valider la composition")),
+            ),
         )
         for commission in waiting
     ]
@@ -141,12 +148,20 @@ def _open_actions_column(establishments, school_year) -> dict[int, Status]:
 
 checklist.register(
     ChecklistItem(
-        key="commission_composed", label=_("Commission composée"), order=20, status=_composed
+        key="commission_composed",
+        label=_("Commission composée"),
+        order=20,
+        status=_composed,
+        action=_("Composer la commission"),
     )
 )
 checklist.register(
     ChecklistItem(
-        key="commission_validated", label=_("Composition validée"), order=21, status=_validated
+        key="commission_validated",
+        label=_("Composition validée"),
+        order=21,
+        status=_validated,
+        action=_("Soumettre la composition"),
     )
 )
 checklist.register(
@@ -155,6 +170,7 @@ checklist.register(
         label=_("Commission réunie ce trimestre"),
         order=22,
         status=_met_this_term,
+        action=_("Prévoir une réunion"),
     )
 )
 inbox.register(

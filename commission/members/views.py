@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rrupn.access.capabilities import requires, roles_grant
+from rrupn.dashboard.redirects import safe_next
 
 from ..models import Action, ActionStatus, CommissionMember, Meeting, MemberCategory
 from . import selectors, services
@@ -193,7 +194,8 @@ def composition_validate(request, uai):
             messages.error(request, str(exc))
         else:
             messages.success(request, "Composition de la commission validée.")
-    return _home(request)
+    back = safe_next(request)  # e.g. the head's inbox, where the decision was taken
+    return redirect(back) if back else _home(request)
 
 
 # --- Meetings ----------------------------------------------------------------------------------

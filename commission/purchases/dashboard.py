@@ -3,13 +3,17 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from rrupn.dashboard.registry import InboxEntry, InboxSource, inbox
+from rrupn.dashboard.registry import InboxAction, InboxEntry, InboxSource, inbox
 
 from .selectors import waiting_proposals
 
 
 def _euros(amount) -> str:
     return f"{amount:,.2f} €".replace(",", "\u202f").replace(".", ",")
+
+
+def _decide_url(establishment, proposal) -> str:
+    return reverse("commission:purchase_decide", args=[establishment.uai, proposal.pk])
 
 
 def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
@@ -26,6 +30,18 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
             url=reverse("commission:purchase_detail", args=[establishment.uai, proposal.pk])
             + "#decision",
             waiting_since=proposal.proposed_at,
+            approve=InboxAction(
+                url=_decide_url(establishment, proposal),
+                data=(("decision", "accepter"),),
+                capability="purchases.decide",
+                label=str(_("Accepter l'achat")),
+            ),
+            send_back=InboxAction(
+                url=_decide_url(establishment, proposal),
+                data=(("decision", "refuser"),),
+                capability="purchases.decide",
+                label=str(_("Refuser avec ce commentaire")),
+            ),
         )
         for proposal in waiting_proposals(establishment)
     ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commission.models import PurchaseProposal, PurchaseState
 from rrupn.access.capabilities import requires, roles_grant
 from rrupn.audit.models import AuditEntry
+from rrupn.dashboard.redirects import redirect_next
 
 from . import services
 from .forms import DecisionForm, PurchaseForm
@@ -114,4 +115,4 @@ def purchase_decide(request, uai, purchase_id):
     else:
         done = "acceptée" if form.approve else "refusée"
         messages.success(request, f"Proposition d'achat {done} : son auteur est prévenu.")
-    return redirect(_detail_url(proposal))
+    return redirect_next(request, _detail_url(proposal))

@@ -24,5 +24,6 @@ checklist.register(
         label=_("Registre RGPD des services numériques tenu"),
         order=90,
         status=_checklist_status,
+        action=_("Inscrire les traitements"),
     )
 )

@@ -43,6 +43,7 @@ checklist.register(
         label=gettext_lazy("Besoins de formation recensés"),
         order=50,
         status=_checklist_status,
+        action=gettext_lazy("Recenser les besoins"),
     )
 )
 srane_columns.register(

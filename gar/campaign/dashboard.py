@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from rrupn.dashboard.registry import (
     ChecklistItem,
+    InboxAction,
     InboxEntry,
     InboxSource,
     SraneColumn,
@@ -60,6 +61,10 @@ def _assignments_status(establishment, school_year) -> Status:
     return Status(done == total, text, url)
 
 
+def _decide_url(establishment, designation) -> str:
+    return reverse("gar:campaign_decide", args=[establishment.uai, designation.pk])
+
+
 def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
     url = reverse("gar:campaign_responsables", args=[establishment.uai])
     return [
@@ -71,6 +76,19 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
             else str(_("Proposé par %(name)s")) % {"name": designation.proposed_by},
             url=f"{url}#designation-{designation.pk}",
             waiting_since=designation.created_at,
+            approve=InboxAction(
+                url=_decide_url(establishment, designation),
+                data=((f"d{designation.pk}-decision", "accepter"),),
+                comment_name=f"d{designation.pk}-comment",
+                capability="gar.designate",
+            ),
+            send_back=InboxAction(
+                url=_decide_url(establishment, designation),
+                data=((f"d{designation.pk}-decision", "refuser"),),
+                comment_name=f"d{designation.pk}-comment",
+                capability="gar.designate",
+                label=str(_("Refuser avec ce commentaire")),
+            ),
         )
         for designation in waiting_designations(establishment, school_year)
     ]
@@ -108,6 +126,7 @@ checklist.register(
         label=_("Responsables d'affectation GAR désignés"),
         order=30,
         status=_responsables_status,
+        action=_("Désigner les responsables"),
     )
 )
 checklist.register(
@@ -116,6 +135,7 @@ checklist.register(
         label=_("Affectations GAR faites"),
         order=31,
         status=_assignments_status,
+        action=_("Marquer les affectations faites"),
     )
 )
 inbox.register(

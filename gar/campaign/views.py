@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gar.models import DesignationState, GarSubscription, RespAffectation
 from rrupn.access.capabilities import requires, roles_grant
 from rrupn.accounts.models import Role
+from rrupn.dashboard.redirects import redirect_next
 
 from . import responsables as designations
 from . import services
@@ -221,7 +222,7 @@ def decide(request, uai, designation_id):
     form = DesignationDecisionForm(request.POST, prefix=f"d{designation.pk}")
     if not form.is_valid():
         messages.error(request, "Choisissez « Accepter » ou « Refuser ».")
-        return redirect(_responsables_url(request))
+        return redirect_next(request, _responsables_url(request))
     try:
         designations.responsable_decide(
             designation=designation,
@@ -235,7 +236,7 @@ def decide(request, uai, designation_id):
     else:
         done = "acceptée" if form.approve else "refusée"
         messages.success(request, f"Désignation de {designation.user} {done}.")
-    return redirect(_responsables_url(request))
+    return redirect_next(request, _responsables_url(request))
 
 
 @requires("gar.view")

@@ -11,6 +11,7 @@ from maintenance.models import EquipmentNeed, EquipmentState
 from rrupn.access.capabilities import requires, roles_grant
 from rrupn.audit.models import AuditEntry
 from rrupn.audit.services import audit_record
+from rrupn.dashboard.redirects import redirect_next
 
 from . import export, services
 from .forms import DecisionForm, NeedForm
@@ -109,7 +110,7 @@ def equipment_decide(request, uai, equipment_need_id):
     else:
         done = "validé" if form.validate else "refusé"
         messages.success(request, f"Besoin {done} : son auteur est prévenu.")
-    return redirect(_detail_url(need))
+    return redirect_next(request, _detail_url(need))
 
 
 # --- export to the collectivité -----------------------------------------------------------------

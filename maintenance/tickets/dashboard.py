@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from maintenance.models import TicketStatus
 from rrupn.dashboard.registry import (
+    WAITING_ON_RRUPN,
     ChecklistItem,
     InboxEntry,
     InboxSource,
@@ -60,6 +61,21 @@ def _inbox_entries(establishment, school_year, user) -> list[InboxEntry]:
     ]
 
 
+def _rrupn_entries(establishment, school_year, user) -> list[InboxEntry]:
+    return [
+        InboxEntry(
+            title=str(_("Signalement à transmettre : %(title)s")) % {"title": ticket.title},
+            detail=str(
+                _("%(ref)s, signalé par %(name)s")
+                % {"ref": ticket.reference, "name": ticket.reporter}
+            ),
+            url=reverse("maintenance:tickets_detail", args=[establishment.uai, ticket.pk]),
+            waiting_since=ticket.created_at,
+        )
+        for ticket in to_forward(establishment)
+    ]
+
+
 def _srane_column(establishments, school_year) -> dict[int, Status]:
     counts = open_counts([est.pk for est in establishments])
     url = reverse("maintenance_srane:tickets_by_collectivite")
@@ -68,7 +84,11 @@ def _srane_column(establishments, school_year) -> dict[int, Status]:
 
 checklist.register(
     ChecklistItem(
-        key="tickets_open", label=_("Incidents ouverts"), order=60, status=_checklist_status
+        key="tickets_open",
+        label=_("Incidents ouverts"),
+        order=60,
+        status=_checklist_status,
+        action=_("Suivre les incidents"),
     )
 )
 inbox.register(
@@ -77,6 +97,15 @@ inbox.register(
         label=_("Incidents de lycée à transmettre"),
         order=60,
         entries=_inbox_entries,
+    )
+)
+inbox.register(
+    InboxSource(
+        key="tickets_to_rrupn",
+        label=_("Signalements d'incident à transmettre"),
+        order=61,
+        entries=_rrupn_entries,
+        waiting_on=WAITING_ON_RRUPN,
     )
 )
 srane_columns.register(

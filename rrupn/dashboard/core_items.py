@@ -1,5 +1,6 @@
 """The core's own contributions: is a RRUPN designated for this school year?"""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rrupn.accounts.models import Role, RoleAssignment
@@ -20,10 +21,10 @@ def rrupn_names(establishment_ids, school_year) -> dict[int, list[str]]:
     return names
 
 
-def rrupn_status(names: list[str] | None) -> Status:
+def rrupn_status(names: list[str] | None, url: str = "") -> Status:
     if names:
-        return Status(True, ", ".join(names))
-    return Status(False, str(_("Aucun RRUPN désigné")))
+        return Status(True, ", ".join(names), url)
+    return Status(False, str(_("Aucun RRUPN désigné")), url)
 
 
 checklist.register(
@@ -31,7 +32,11 @@ checklist.register(
         key="rrupn_designated",
         label=_("RRUPN désigné pour l'année scolaire"),
         order=0,
-        status=lambda est, year: rrupn_status(rrupn_names([est.pk], year).get(est.pk)),
+        # Signing the mission letter designates the RRUPN (missions.services.letter_sign).
+        status=lambda est, year: rrupn_status(
+            rrupn_names([est.pk], year).get(est.pk), reverse("missions:list", args=[est.uai])
+        ),
+        action=_("Désigner par la lettre de mission"),
     )
 )
 

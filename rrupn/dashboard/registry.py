@@ -19,6 +19,9 @@ class Status:
     done: bool | None  # None: not applicable / unknown
     text: str
     url: str = ""
+    # The label of the link to `url` when it is the one action that moves the item on
+    # ("Signer la lettre"); the checklist item's `action`, then a generic label, otherwise.
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,26 @@ class ChecklistItem:
     order: int
     # (establishment, school_year) -> Status
     status: Callable
+    # What the link of the status does, e.g. "Composer la commission" (optional).
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class InboxAction:
+    """A decision taken from the inbox list itself: a POST to the app's own decision endpoint.
+
+    `data` holds the fields the endpoint expects besides the comment (e.g. the decision, the
+    revision); the inbox adds `next` (back to the inbox) and, for a send-back, the comment
+    under `comment_name`.
+    """
+
+    url: str
+    data: tuple[tuple[str, str], ...] = ()
+    comment_name: str = "comment"
+    # The establishment capability the endpoint requires (the button is hidden without it).
+    capability: str = ""
+    # The button's text when the generic one does not fit (e.g. "Refuser avec ce commentaire").
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +59,13 @@ class InboxEntry:
     detail: str
     url: str
     waiting_since: object = None
+    # Optional decisions from the list: approve in one click, send back with a comment.
+    approve: InboxAction | None = None
+    send_back: InboxAction | None = None
+
+
+WAITING_ON_HEAD = "head"
+WAITING_ON_RRUPN = "rrupn"
 
 
 @dataclass(frozen=True)
@@ -45,6 +75,9 @@ class InboxSource:
     order: int
     # (establishment, school_year, user) -> list[InboxEntry]
     entries: Callable
+    # Whose move it is: the head's approval inbox lists the WAITING_ON_HEAD sources; the RRUPN
+    # dashboard's "what waits on whom" shows both.
+    waiting_on: str = WAITING_ON_HEAD
 
 
 @dataclass(frozen=True)

@@ -1,31 +1,67 @@
-"""The school screens: the RRUPN dashboard and the head's approval inbox."""
+"""The school screens: the RRUPN dashboard ("where am I in my school year?") and the head's
+approval inbox (everything waiting on the head, oldest first, decided from the list)."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rrupn.access.capabilities import requires
+from rrupn.access.capabilities import requires, roles_grant
 
-from .registry import checklist, inbox
+from . import school_selectors as selectors
+from .registry import WAITING_ON_RRUPN
+from .school_selectors import role_labels
 
 
 @requires("dashboard.view")
 @require_GET
 def establishment_dashboard(request, uai):
-    establishment, year = request.establishment, request.school_year
-    items = [(item, item.status(establishment, year)) for item in checklist]
+    establishment, year, access = request.establishment, request.school_year, request.access
+    today, now = timezone.localdate(), timezone.now()
+    rows = selectors.checklist_rows(establishment, year, today)
+    waiting_head = selectors.head_inbox(request)
+    waiting_rrupn = selectors.waiting_entries(
+        establishment, year, request.user, request.roles, WAITING_ON_RRUPN
+    )
+    schools = access.establishments  # loaded once per request by the access middleware
+    roles_by_pk = {est.pk: access.establishment_roles(est.uai)[1] for est in schools}
+    handled = [est for est in schools if roles_grant(roles_by_pk[est.pk], "tickets.handle")]
+    ages = selectors.open_tickets_by_age([est.pk for est in handled], now)
+    others = [est for est in schools if est.pk != establishment.pk]
+    next_meeting = selectors.next_meetings([est.pk for est in others], now) if others else {}
     return render(
         request,
         "dashboard/establishment.html",
-        {"items": items, "inbox_count": None},
+        {
+            "rows": rows,
+            "counts": selectors.level_counts(rows),
+            "due_soon_days": selectors.DUE_SOON_DAYS,
+            "waiting_head": selectors.wait_groups(waiting_head),
+            "waiting_head_total": len(waiting_head),
+            "waiting_rrupn": waiting_rrupn,
+            "meetings": selectors.upcoming_meetings([est.pk for est in schools], now),
+            "several": len(schools) > 1,
+            "brackets": [selectors.bracket_label(*b) for b in selectors.AGE_BRACKETS],
+            "ticket_ages": [(est, ages[est.pk]) for est in handled],
+            "oldest_tickets": selectors.oldest_open_tickets([est.pk for est in handled]),
+            "others": [
+                (
+                    est,
+                    role_labels(roles_by_pk[est.pk]),
+                    ages.get(est.pk),
+                    next_meeting.get(est.pk),
+                )
+                for est in others
+            ],
+        },
     )
 
 
 @requires("inbox.view")
 @require_GET
 def approval_inbox(request, uai):
-    sections = []
-    for source in inbox:
-        entries = source.entries(request.establishment, request.school_year, request.user)
-        sections.append((source, entries))
-    total = sum(len(entries) for _source, entries in sections)
-    return render(request, "dashboard/inbox.html", {"sections": sections, "total": total})
+    entries = selectors.head_inbox(request)
+    return render(
+        request,
+        "dashboard/inbox.html",
+        {"entries": entries, "total": len(entries), "back": request.get_full_path()},
+    )

@@ -58,4 +58,6 @@ def test_dashboard_and_inbox_queries_are_constant(client, school):
         RoleAssignmentFactory(establishment=school, role=Role.RRUPN, yearly=True)
         audit_record(actor=user, action="test", establishment=school, after={"x": 1})
     assert [count_queries(client, url) for url in urls] == before
-    assert max(before) <= 30
+    # One or two per registered checklist item and inbox source (each app adds its own), plus
+    # the dashboard's meetings and incidents; constancy is the real check.
+    assert max(before) <= 45
