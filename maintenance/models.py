@@ -305,6 +305,29 @@ class Level1Note(models.Model):
         return f"{self.done_on:%d/%m/%Y} ({self.minutes_spent} min)"
 
 
+class Followup(models.Model):
+    """A comment the RRUPN adds to an incident; sent to the helpdesk through the outbox (a GLPI
+    ITILFollowup, a reply e-mail), or only kept here for a hand-off channel."""
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="followups")
+    author = models.ForeignKey("accounts.User", models.PROTECT, related_name="+")
+    content = models.TextField(_("suivi"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suivi d'incident")
+        verbose_name_plural = _("suivis d'incident")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.ticket.reference} — suivi {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """Written in the sent text, so a retry finds a followup a previous attempt posted."""
+        return f"{self.ticket.reference}-S{self.pk}"
+
+
 # --- Delivery (outbox) ---------------------------------------------------------------------------
 
 
@@ -320,6 +343,14 @@ class Delivery(models.Model):
     """The outbound row written in the ticket's transaction; a worker claims and sends it."""
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="deliveries")
+    followup = models.ForeignKey(
+        Followup,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        help_text=_("Vide : l'incident lui-même ; sinon, ce suivi."),
+    )
     channel = models.ForeignKey(Channel, models.PROTECT)
     status = models.CharField(
         max_length=15, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED

@@ -52,14 +52,41 @@ class EmailTransport:
                 mail.attach(attachment.original_name, f.read(), attachment.content_type)
         return mail
 
+    def followup_message(self, followup) -> EmailMessage:
+        """A reply to the incident's e-mail: the same reference in the subject."""
+        ticket, school, author = followup.ticket, followup.ticket.establishment, followup.author
+        lines = [
+            f"Référence du portail : {ticket.reference}",
+            f"Établissement : {school.name} (UAI {school.uai})",
+            f"Suivi ajouté par : {author.get_full_name() or author.email} <{author.email}>",
+            "",
+            followup.content,
+            "",
+            "Merci de conserver la référence dans l'objet de votre réponse.",
+        ]
+        return EmailMessage(
+            subject=f"Re: [{ticket.reference}] {ticket.title} — {school.name} ({school.uai})",
+            body="\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[self.channel.email_to],
+            reply_to=[author.email],
+        )
+
     def send(self, *, delivery) -> str:
         """Sends the message; the reference of an e-mail is the portal's own."""
+        self._send(self.message(delivery.ticket))
+        return delivery.ticket.reference
+
+    def send_followup(self, *, delivery) -> str:
+        self._send(self.followup_message(delivery.followup))
+        return delivery.followup.reference
+
+    def _send(self, message) -> None:
         if not self.channel.email_to:
             raise PermanentError(f"Le canal « {self.channel} » n'a pas d'adresse de courriel.")
-        ticket = delivery.ticket
         try:
             connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
-            connection.send_messages([self.message(ticket)])
+            connection.send_messages([message])
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
             code, text = _refusal(exc)
             message = f"Le serveur de courriel a refusé le message ({code} {text})."
@@ -68,4 +95,3 @@ class EmailTransport:
             raise TransientError(message) from exc
         except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timeout
             raise TransientError(f"Serveur de courriel injoignable ({exc}).") from exc
-        return ticket.reference

@@ -181,6 +181,13 @@ class GlpiClient:
     def documents_of(self, ticket_id: int) -> list:
         return self._session_call("GET", f"Ticket/{ticket_id}/Document_Item").json()
 
+    def followups_of(self, ticket_id: int) -> list:
+        response = self._session_call(
+            "GET", f"Ticket/{ticket_id}/ITILFollowup", params={"range": "0-199"}
+        )
+        body = response.json() if response.content else []
+        return body if isinstance(body, list) else []
+
     def add_followup(self, *, ticket_id: int, content: str) -> int:
         fields = {"itemtype": "Ticket", "items_id": ticket_id, "content": content, "is_private": 0}
         response = self._session_call("POST", "ITILFollowup", json={"input": fields})
@@ -236,6 +243,13 @@ def ticket_content(ticket) -> str:
     return f"<ul>{head}</ul>{body}"
 
 
+def followup_content(followup) -> str:
+    author = followup.author
+    name = author.get_full_name() or author.email
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in followup.content.splitlines() if p)
+    return f"{body}<p>— {html.escape(name)}, portail RRUPN ({followup.reference})</p>"
+
+
 class GlpiTransport:
     def __init__(self, channel):
         self.channel = channel
@@ -266,6 +280,26 @@ class GlpiTransport:
         for suffix in ("/apirest.php", "/api.php/v1"):
             root = root.removesuffix(suffix)
         return f"{root}/front/ticket.form.php?id={ticket_id}"
+
+    def send_followup(self, *, delivery) -> str:
+        """Adds the followup (ITILFollowup) to the GLPI ticket once; its GLPI id."""
+        ticket, followup = delivery.ticket, delivery.followup
+        if not ticket.external_ref.isdigit():
+            raise TransientError(
+                "Le ticket n'est pas encore créé dans GLPI : le suivi partira après lui."
+            )
+        glpi_id = int(ticket.external_ref)
+        client = self.client(ticket.establishment)
+        try:
+            client.login()
+            if delivery.attempts > 1:  # a previous attempt may have posted it
+                mark = f"({followup.reference})"
+                for row in client.followups_of(glpi_id):
+                    if mark in html.unescape(str(row.get("content", ""))):
+                        return str(row["id"])
+            return str(client.add_followup(ticket_id=glpi_id, content=followup_content(followup)))
+        finally:
+            client.logout()
 
     def send(self, *, delivery) -> str:
         """Creates the GLPI ticket once (a retry reuses the one already there); its id."""

@@ -74,16 +74,21 @@ def delivery_send(delivery_id: int) -> str:
     if not delivery_claim(delivery_id):
         return ""
     delivery = Delivery.objects.select_related(
-        "channel", "ticket__establishment", "ticket__reporter", "ticket__category"
+        "channel", "ticket__establishment", "ticket__reporter", "ticket__category", "followup"
     ).get(pk=delivery_id)
     try:
         transport = transport_for(delivery.channel)
-        external_ref = transport.send(delivery=delivery)
+        if delivery.followup_id:
+            external_ref = transport.send_followup(delivery=delivery)
+        else:
+            external_ref = transport.send(delivery=delivery)
     except DeliveryError as exc:
         return _failed(delivery, exc)
     except Exception as exc:  # a bug must not lose the row: it is retried like an outage
         log.exception("delivery %s crashed", delivery_id)
         return _failed(delivery, DeliveryError(f"Erreur interne ({exc.__class__.__name__})."))
+    if delivery.followup_id:
+        return _followup_sent(delivery, external_ref)
     url = transport.ticket_url(int(external_ref)) if hasattr(transport, "ticket_url") else ""
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -109,6 +114,29 @@ def delivery_send(delivery_id: int) -> str:
     return DeliveryStatus.SENT
 
 
+def _followup_sent(delivery, external_ref: str) -> str:
+    """A followup leaves the ticket's own status and reference as they are."""
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.SENT,
+            external_ref=external_ref,
+            sent_at=timezone.now(),
+            last_error="",
+            claimed_at=None,
+        )
+        audit_record(
+            actor=None,
+            action="maintenance.followup.sent",
+            obj=delivery.ticket,
+            establishment=delivery.ticket.establishment,
+            summary=(
+                f"Suivi du {timezone.localtime(delivery.followup.created_at):%d/%m/%Y %H:%M} "
+                f"transmis à {delivery.channel} ({external_ref})"
+            ),
+        )
+    return DeliveryStatus.SENT
+
+
 def _failed(delivery, exc) -> str:
     message = str(exc)
     give_up = exc.permanent or delivery.attempts >= settings.MAINTENANCE_MAX_ATTEMPTS
@@ -120,13 +148,17 @@ def _failed(delivery, exc) -> str:
                 last_error=message,
                 claimed_at=None,
             )
-            _ticket_update(delivery.ticket_id, status=TicketStatus.FAILED)
+            what = delivery.ticket.reference
+            if delivery.followup_id:  # the ticket itself did reach its helpdesk
+                what = f"Suivi de {what}"
+            else:
+                _ticket_update(delivery.ticket_id, status=TicketStatus.FAILED)
             audit_record(
                 actor=None,
                 action="maintenance.delivery.failed",
                 obj=delivery.ticket,
                 establishment=delivery.ticket.establishment,
-                summary=f"{delivery.ticket.reference} : échec d'envoi — {message}",
+                summary=f"{what} : échec d'envoi — {message}",
             )
             return DeliveryStatus.FAILED
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -149,13 +181,15 @@ def delivery_retry(*, delivery, user) -> None:
         )
         if not updated:
             raise DeliveryRefused("Cet envoi n’est pas en échec : il n’y a rien à réessayer.")
-        _ticket_update(delivery.ticket_id, status=TicketStatus.QUEUED)
+        if not delivery.followup_id:
+            _ticket_update(delivery.ticket_id, status=TicketStatus.QUEUED)
         audit_record(
             actor=user,
             action="maintenance.delivery.retry",
             obj=delivery.ticket,
             establishment=delivery.ticket.establishment,
-            summary=f"{delivery.ticket.reference} : nouvel essai d'envoi",
+            summary=f"{delivery.ticket.reference} : nouvel essai d'envoi"
+            + (" du suivi" if delivery.followup_id else ""),
         )
         delivery_enqueue(delivery=delivery)
 

@@ -108,6 +108,29 @@ class ForwardForm(forms.Form):
         self.helper.add_input(Submit("transmettre", _("Transmettre l’incident")))
 
 
+class FollowupForm(forms.Form):
+    content = forms.CharField(
+        label=_("Suivi"),
+        help_text=_(
+            "Transmis au service d’assistance avec la référence de l’incident (GLPI, "
+            "courriel) ; conservé dans le portail pour une transmission manuelle."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.FOLLOWUP_MAX,
+        error_messages={
+            "required": _("Écrivez le suivi à transmettre."),
+            "max_length": _("Un suivi fait %(limit_value)d caractères au plus."),
+        },
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_id = "ajouter-suivi"
+        self.helper.form_action = action
+        self.helper.add_input(Submit("suivi", _("Ajouter le suivi")))
+
+
 class MarkSentForm(forms.Form):
     external_ref = forms.CharField(
         label=_("Référence donnée par le service d’assistance"),

@@ -7,6 +7,8 @@ to_rrupn ─forward (RRUPN / direction)→ awaiting_head | queued
 awaiting_head ─forward (direction)→ queued
 queued, delivery waiting_manual ─mark as sent (external reference)→ sent
 to_rrupn, awaiting_head, sent, acknowledged, in_progress ─level-1 note→ resolved
+any but draft ─followup (RRUPN / direction)→ same status; sent through the outbox to the GLPI or
+  e-mail channel the ticket went to (a Delivery row for the followup), kept here otherwise
 
 The channel is chosen by the routing rules when the ticket leaves the school (submit, forward):
 no rule, nothing saved. Each transition is a conditional UPDATE on the expected status, so of two
@@ -24,6 +26,7 @@ from maintenance.models import (
     ChannelKind,
     Delivery,
     DeliveryStatus,
+    Followup,
     Level1Note,
     LyceeGlpiRight,
     Ticket,
@@ -372,6 +375,54 @@ def ticket_resolve_level1(*, ticket, user, done_on, minutes_spent: int, note: st
         minutes_spent=minutes_spent,
         note=note,
     )
+
+
+FOLLOWUP_MAX = 5000
+
+
+@transaction.atomic
+def ticket_followup_add(*, ticket, user, roles, content: str) -> Followup:
+    """A comment on the incident; it follows the ticket to its helpdesk, never lost."""
+    if not roles_grant(roles, "tickets.handle"):
+        raise TicketError("Seuls le RRUPN et l'équipe de direction ajoutent un suivi.")
+    content = (content or "").strip()
+    if not content:
+        raise TicketError("Écrivez le suivi à transmettre.")
+    if len(content) > FOLLOWUP_MAX:
+        raise TicketError(f"Un suivi fait {FOLLOWUP_MAX} caractères au plus ({len(content)}).")
+    if ticket.status == TicketStatus.DRAFT:
+        raise TicketError("Un brouillon n'a pas de suivi : envoyez d'abord l'incident.")
+    followup = Followup.objects.create(ticket=ticket, author=user, content=content)
+    # The ticket's own delivery says where it went (a hand-off has nothing to send to).
+    sent_with = (
+        Delivery.objects.filter(
+            ticket=ticket,
+            followup=None,
+            channel__kind__in=[ChannelKind.GLPI, ChannelKind.EMAIL],
+        )
+        .select_related("channel")
+        .order_by("-created_at")
+        .first()
+    )
+    if sent_with:
+        delivery = Delivery.objects.create(
+            ticket=ticket, followup=followup, channel=sent_with.channel
+        )
+        from maintenance.delivery.services import delivery_enqueue
+
+        delivery_enqueue(delivery=delivery)
+        summary = f"Suivi ajouté, envoyé à {sent_with.channel}"
+    else:
+        summary = "Suivi ajouté (conservé dans le portail)"
+    audit_record(
+        actor=user,
+        action="ticket.followup",
+        obj=ticket,
+        establishment=ticket.establishment,
+        summary=summary,
+        comment=content,
+    )
+    return followup
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [  # under /etablissement/<uai>/maintenance/
     path("incidents/<int:ticket_id>/transmettre/", views.ticket_forward, name="tickets_forward"),
     path("incidents/<int:ticket_id>/transmis/", views.ticket_mark_sent, name="tickets_mark_sent"),
     path("incidents/<int:ticket_id>/niveau-1/", views.ticket_level1, name="tickets_level1"),
+    path("incidents/<int:ticket_id>/suivi/", views.ticket_followup, name="tickets_followup"),
     path(
         "incidents/<int:ticket_id>/pieces/<int:attachment_id>/",
         views.ticket_attachment,

@@ -24,7 +24,7 @@ from rrupn.audit.models import AuditEntry
 from rrupn.establishments.models import Department
 
 from . import selectors, services
-from .forms import ForwardForm, Level1Form, MarkSentForm, TicketForm
+from .forms import FollowupForm, ForwardForm, Level1Form, MarkSentForm, TicketForm
 
 
 def _ticket(request, ticket_id) -> Ticket:
@@ -152,7 +152,17 @@ def _history(ticket):
 def _detail(request, ticket, **forms):
     uai = request.establishment.uai
     handles = roles_grant(request.roles, "tickets.handle")
-    deliveries = list(ticket.deliveries.select_related("channel"))
+    all_deliveries = list(ticket.deliveries.select_related("channel"))
+    deliveries = [d for d in all_deliveries if d.followup_id is None]
+    followup_delivery = {d.followup_id: d for d in all_deliveries if d.followup_id}
+    followups = [
+        (f, followup_delivery.get(f.pk)) for f in ticket.followups.select_related("author")
+    ]
+    can_followup = handles and ticket.status != TicketStatus.DRAFT
+    if can_followup and "followup_form" not in forms:
+        forms["followup_form"] = FollowupForm(
+            action=reverse("maintenance:tickets_followup", args=[uai, ticket.pk])
+        )
     manual = next((d for d in deliveries if d.status == DeliveryStatus.WAITING_MANUAL), None)
     can_forward = handles and (
         ticket.status == TicketStatus.TO_RRUPN
@@ -180,6 +190,8 @@ def _detail(request, ticket, **forms):
             "age": selectors.age_days(ticket.created_at),
             "attachments": list(ticket.attachments.all()),
             "deliveries": deliveries,
+            "followups": followups,
+            "followup_form": forms.get("followup_form") if can_followup else None,
             "manual_delivery": manual if handles else None,
             "handoff_text": selectors.handoff_text(ticket) if manual and handles else "",
             "level1_notes": list(ticket.level1_notes.select_related("author")),
@@ -283,6 +295,27 @@ def ticket_level1(request, uai, ticket_id):
         ),
         f"Incident {ticket.reference} résolu par une intervention de niveau 1.",
     )
+
+
+@requires("tickets.handle")
+@require_POST
+def ticket_followup(request, uai, ticket_id):
+    ticket = _ticket(request, ticket_id)
+    form = FollowupForm(request.POST, action=request.path)
+    if not form.is_valid():
+        return _detail(request, ticket, followup_form=form)
+    try:
+        services.ticket_followup_add(
+            ticket=ticket,
+            user=request.user,
+            roles=request.roles,
+            content=form.cleaned_data["content"],
+        )
+    except services.TicketError as exc:
+        messages.error(request, str(exc))
+        return redirect(_detail_url(ticket))
+    messages.success(request, f"Suivi ajouté à l'incident {ticket.reference}.")
+    return redirect(_detail_url(ticket) + "#suivis")
 
 
 @requires("tickets.report")
