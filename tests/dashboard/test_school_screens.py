@@ -409,3 +409,52 @@ def test_the_inbox_count_is_not_shown_to_someone_without_inbox(client, school):
     assert "inbox-count" not in page
     assert client.get(inbox_url(school)).status_code == 403
     assert EstablishmentFactory  # the factories module is shared with the query tests
+
+
+# --- the deadlines' admin ----------------------------------------------------------------------
+
+
+def test_the_srane_edits_a_deadline_in_the_admin_and_the_dashboard_follows(client, school):
+    from ..factories import SraneScopeFactory
+
+    srane = UserFactory(is_staff=True)
+    SraneScopeFactory(user=srane, academie=True)
+    row = ChecklistDeadline.objects.get(school_year=SchoolYear.current(), item_key="mission_letter")
+    client.force_login(srane)
+    changelist = reverse("admin:dashboard_checklistdeadline_changelist")
+    assert "Lettre de mission signée et acceptée" in html(client, changelist)
+    change = reverse("admin:dashboard_checklistdeadline_change", args=[row.pk])
+    assert 'value="mission_letter" selected' in html(client, change)
+    new_day = timezone.localdate() - datetime.timedelta(days=1)
+    response = client.post(
+        change,
+        {
+            "school_year": row.school_year_id,
+            "item_key": "mission_letter",
+            "due_on": new_day.strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert row.due_on == new_day
+    assert AuditEntry.objects.filter(action="reference.changed").exists()
+    # An unknown item key is refused, nothing changes.
+    response = client.post(
+        change,
+        {"school_year": row.school_year_id, "item_key": "inconnu", "due_on": "01/10/2026"},
+    )
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert row.due_on == new_day
+
+    rrupn = person(school, Role.RRUPN)
+    client.force_login(rrupn)
+    doc = parse(html(client, dashboard_url(school)))
+    line = one(doc, '//tr[@id="point-mission_letter"]')
+    assert line.get("data-level") == LATE and new_day.strftime("%d/%m/%Y") in line.text_content()
+
+
+def test_a_staff_member_without_srane_scope_cannot_edit_deadlines(client):
+    client.force_login(UserFactory(is_staff=True))
+    changelist = reverse("admin:dashboard_checklistdeadline_changelist")
+    assert client.get(changelist).status_code == 403
