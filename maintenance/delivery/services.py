@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rrupn.audit.services import audit_record
 
+from .. import notifications
 from ..channels import DeliveryError, transport_for
 from ..models import (
     OPEN_STATUSES,
@@ -160,6 +161,7 @@ def _failed(delivery, exc) -> str:
                 establishment=delivery.ticket.establishment,
                 summary=f"{what} : échec d'envoi — {message}",
             )
+            notifications.delivery_failed(delivery, message)
             return DeliveryStatus.FAILED
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.QUEUED,

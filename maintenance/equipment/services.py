@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from maintenance import notifications
 from maintenance.capabilities import HANDLERS
 from maintenance.models import EquipmentNeed, EquipmentState
 from rrupn.access.capabilities import DIRECTION
@@ -76,6 +77,7 @@ def need_propose(*, establishment, school_year, user, roles, data: NeedData) -> 
         after=_snapshot(need),
         summary=f"Besoin d'équipement proposé : {need}",
     )
+    notifications.equipment_awaiting(need, user)
     return need
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from maintenance import notifications
 from maintenance.models import (
     ChannelKind,
     Delivery,
@@ -255,7 +256,7 @@ def _hand_to_delivery(ticket) -> Delivery:
 def _dispatch(ticket, *, user, roles, expected, action: str, comment: str = ""):
     channel = _route(ticket)
     if _needs_head(ticket, channel, roles):
-        return _move(
+        _move(
             ticket,
             user=user,
             expected=expected,
@@ -268,6 +269,8 @@ def _dispatch(ticket, *, user, roles, expected, action: str, comment: str = ""):
             comment=comment,
             channel=channel,
         )
+        notifications.ticket_awaiting_head(ticket, user)
+        return ticket
     _move(
         ticket,
         user=user,

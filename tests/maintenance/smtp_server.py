@@ -2,7 +2,8 @@
 
 Enough of RFC 5321 for smtplib: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. `rcpt_reply`
 programs the answer to RCPT ("450 …" a temporary refusal, "550 …" a permanent one);
-`data_reply` the answer once the message's data is in (anything but 250: the message is not kept).
+`refuse` the same per recipient address; `data_reply` the answer once the message's data is in
+(anything but 250: the message is not kept).
 """
 
 import socketserver
@@ -14,6 +15,7 @@ class SmtpServer:
         self.messages: list[bytes] = []
         self.rcpt_reply = "250 OK"
         self.data_reply = "250 OK queued"
+        self.refuse: dict[str, str] = {}  # address → reply to its RCPT
         server = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -27,7 +29,8 @@ class SmtpServer:
                     if command.startswith(("EHLO", "HELO")):
                         self.reply("250 fake-smtp")
                     elif command.startswith("RCPT"):
-                        self.reply(server.rcpt_reply)
+                        address = command.partition("<")[2].partition(">")[0].lower()
+                        self.reply(server.refuse.get(address, server.rcpt_reply))
                     elif command == "DATA":
                         self.reply("354 End data with <CR><LF>.<CR><LF>")
                         data = []

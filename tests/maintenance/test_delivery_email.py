@@ -70,12 +70,17 @@ def test_temporary_refusal_is_retried(smtp, ticket, django_capture_on_commit_cal
 
 
 def test_permanent_refusal_fails_with_the_reason(smtp, ticket, django_capture_on_commit_callbacks):
-    smtp.rcpt_reply = "550 5.1.1 Unknown user"
+    smtp.refuse["assistance@creuse.fr"] = "550 5.1.1 Unknown user"
     delivery = enqueue(ticket, django_capture_on_commit_callbacks)
     ticket.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED and delivery.permanent_failure
     assert "refusé le message (550" in delivery.last_error
     assert ticket.status == TicketStatus.FAILED
+    # The reporter is told (through the same server, which takes their address).
+    [raw] = smtp.messages
+    notice = email.message_from_bytes(raw, policy=email.policy.default)
+    assert notice["To"] == ticket.reporter.email
+    assert f"Échec de transmission de l'incident {ticket.reference}" in notice["Subject"]
 
 
 def test_unreachable_server_is_retried(settings, ticket, django_capture_on_commit_callbacks):
