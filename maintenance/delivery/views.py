@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rrupn.access.capabilities import requires
+from rrupn.dashboard.redirects import redirect_next
 
 from ..models import (
     Channel,
@@ -47,7 +48,10 @@ def delivery_retry(request, uai, delivery_id):
             request,
             _("Nouvel essai d’envoi de %(ref)s lancé.") % {"ref": delivery.ticket.reference},
         )
-    return redirect(reverse("maintenance:delivery_list", args=[request.establishment.uai]))
+    # From the ticket page, back to it (its form sends `next`); from the outbox, the outbox.
+    return redirect_next(
+        request, reverse("maintenance:delivery_list", args=[request.establishment.uai])
+    )
 
 
 def glpi_channels_of(establishment):

@@ -138,3 +138,34 @@ def test_a_secret_written_under_another_key_is_unreadable(settings, school):
     assert read_secret(channel=channel, establishment=school, name="user_token") == "secret"
     settings.FIELD_ENCRYPTION_KEY = "autre-cle-de-chiffrement-9876543210"
     assert read_secret(channel=channel, establishment=school, name="user_token") is None
+
+
+def test_retry_from_the_ticket_page_returns_to_the_ticket_page(
+    client, school, glpi, media, django_capture_on_commit_callbacks
+):
+    channel = glpi_channel(glpi.url)
+    delivery = failed_delivery(channel, school)
+    user_token(channel, school)
+    client.force_login(make_persona("rrupn", school))
+    ticket_url = reverse("maintenance:tickets_detail", args=[school.uai, delivery.ticket_id])
+    page = client.get(ticket_url).content.decode()
+    assert f'name="next" value="{ticket_url}"' in page  # the button's form says where it is
+
+    retry = reverse("maintenance:delivery_retry", args=[school.uai, delivery.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry, {"next": ticket_url})
+    assert response.status_code == 302 and response.headers["Location"] == ticket_url
+    back = client.get(ticket_url).content.decode()
+    assert "Nouvel essai d’envoi" in back and "Transmis" in back
+    assert Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.SENT
+
+
+def test_retry_from_the_outbox_or_with_a_foreign_next_returns_to_the_outbox(client, school, media):
+    channel = glpi_channel("http://127.0.0.1:9/apirest.php")
+    client.force_login(make_persona("rrupn", school))
+    outbox = reverse("maintenance:delivery_list", args=[school.uai])
+    for next_ in ("", "https://ailleurs.example.org/piege"):
+        delivery = failed_delivery(channel, school)
+        retry = reverse("maintenance:delivery_retry", args=[school.uai, delivery.pk])
+        response = client.post(retry, {"next": next_} if next_ else {})
+        assert response.headers["Location"] == outbox
