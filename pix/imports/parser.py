@@ -22,6 +22,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from pix import crcn
 from pix.models import CAMPAIGN_CODE_RE, CampaignKind
@@ -122,7 +123,7 @@ class PupilRow:
     # CRCN code → {"mastery", "targeted", "validated"} or {"level", "pix"}
     competences: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def match_key(self) -> str:
         return match_key(self.last_name, self.first_name, self.division_code)
 
