@@ -8,12 +8,15 @@ is filtered or sorted on, or for an export or the charts. Either way the query c
 depend on the number of establishments.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from rrupn.establishments.models import Department, Establishment, Kind, Sector
@@ -149,29 +152,44 @@ def select(access, filters: dict) -> Selection:
     return Selection(filters, columns, queryset, filter_column, by_key.get(sort_key), sort)
 
 
-def _apply_states(selection: Selection, school_year) -> tuple[list, dict]:
+# The states of a column over a whole scope (state filter and sort, charts) cost one batch
+# call over every establishment: they are kept a few minutes in the shared cache (Redis in
+# production), so paging through a filtered table or reloading the charts does not redo it.
+STATES_CACHE_SECONDS = 300
+
+
+def column_states(column, establishments, school_year, *, fresh=False) -> dict:
+    """{establishment id: (state, text)} of one column; `fresh` skips the cache (exports, PDF)."""
+    ids = ",".join(str(pk) for pk in sorted(e.pk for e in establishments))
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:24]
+    key = f"srane-states:{column.key}:{school_year.pk}:{translation.get_language()}:{digest}"
+    if not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    statuses = column.values(establishments, school_year)
+    states = {}
+    for est in establishments:
+        status = statuses.get(est.pk)
+        states[est.pk] = (state_of(status), status.text if status else "")
+    cache.set(key, states, STATES_CACHE_SECONDS)
+    return states
+
+
+def _apply_states(selection: Selection, school_year, *, fresh=False) -> list:
     """Every selected establishment, filtered and sorted on the state of a column."""
     establishments = list(selection.queryset)
-    known = {}
     if selection.filter_column is not None:
-        column = selection.filter_column
-        statuses = known[column.key] = column.values(establishments, school_year)
+        states = column_states(selection.filter_column, establishments, school_year, fresh=fresh)
         wanted = selection.filters["etat"]
-        establishments = [e for e in establishments if state_of(statuses.get(e.pk)) == wanted]
+        establishments = [e for e in establishments if states[e.pk][0] == wanted]
     if selection.sort_column is not None:
-        column = selection.sort_column
-        if column.key not in known:
-            known[column.key] = column.values(establishments, school_year)
-        statuses = known[column.key]
+        states = column_states(selection.sort_column, establishments, school_year, fresh=fresh)
         ranks = _RANK_DESCENDING if selection.sort.startswith("-") else _RANK_ASCENDING
         establishments.sort(
-            key=lambda e: (
-                ranks[state_of(statuses.get(e.pk))],
-                _text_key(statuses[e.pk].text if statuses.get(e.pk) else ""),
-                e.name.casefold(),
-            )
+            key=lambda e: (ranks[states[e.pk][0]], _text_key(states[e.pk][1]), e.name.casefold())
         )
-    return establishments, known
+    return establishments
 
 
 @dataclass
@@ -180,13 +198,9 @@ class Row:
     statuses: list = field(default_factory=list)
 
 
-def rows_for(establishments, columns, school_year, known=None) -> list[Row]:
-    """One row per establishment: one batch call per column (none again for `known` ones)."""
-    known = known or {}
-    values = {
-        column.key: known.get(column.key) or column.values(establishments, school_year)
-        for column in columns
-    }
+def rows_for(establishments, columns, school_year) -> list[Row]:
+    """One row per establishment: one batch call per column."""
+    values = {column.key: column.values(establishments, school_year) for column in columns}
     return [
         Row(est, [values[column.key].get(est.pk) for column in columns]) for est in establishments
     ]
@@ -196,8 +210,7 @@ def table_page(selection: Selection, school_year, page_number, per_page=PER_PAGE
     """(page, rows) of the table: the columns are computed for this page's establishments.
     `page_number` may be "last"; anything else that is not a page gives the first or last."""
     if selection.needs_states:
-        establishments, _known = _apply_states(selection, school_year)
-        paginator = Paginator(establishments, per_page)
+        paginator = Paginator(_apply_states(selection, school_year), per_page)
     else:
         paginator = Paginator(selection.queryset, per_page)
     page = paginator.get_page(paginator.num_pages if page_number == "last" else page_number)
@@ -207,10 +220,10 @@ def table_page(selection: Selection, school_year, page_number, per_page=PER_PAGE
 def all_rows(selection: Selection, school_year) -> list[Row]:
     """Every selected establishment with every column (exports)."""
     if selection.needs_states:
-        establishments, known = _apply_states(selection, school_year)
+        establishments = _apply_states(selection, school_year, fresh=True)
     else:
-        establishments, known = list(selection.queryset), {}
-    return rows_for(establishments, selection.columns, school_year, known)
+        establishments = list(selection.queryset)
+    return rows_for(establishments, selection.columns, school_year)
 
 
 # --- Progress of the year (charts, PDF summary) -------------------------------------------
@@ -257,19 +270,19 @@ class Progress:
         return not self.columns
 
 
-def progress(establishments: list, school_year) -> Progress:
-    """The counts over these establishments: one batch call per column."""
+def progress(establishments: list, school_year, *, fresh=False) -> Progress:
+    """The counts over these establishments: one batch call per column (or the cache)."""
     labels = dict(Department.choices)
     per_column, sizes = {}, {}
     columns = list(srane_columns)
     for est in establishments:
         sizes[est.department] = sizes.get(est.department, 0) + 1
     for column in columns:
-        statuses = column.values(establishments, school_year)
+        states = column_states(column, establishments, school_year, fresh=fresh)
         counts = Counts()
         by_department: dict[str, Counts] = {}
         for est in establishments:
-            state = state_of(statuses.get(est.pk))
+            state = states[est.pk][0]
             counts.add(state)
             by_department.setdefault(est.department, Counts()).add(state)
         if counts.applicable:

@@ -144,7 +144,7 @@ LATE_LISTED = 12
 def summary_context(department: str, school_year) -> dict:
     """The figures of one département: progress per area and the schools with most to do."""
     establishments = list(Establishment.objects.filter(department=department).order_by("name"))
-    progress = srane.progress(establishments, school_year)
+    progress = srane.progress(establishments, school_year, fresh=True)
     rows = srane.rows_for(establishments, [column for column, _c in progress.columns], school_year)
     columns = [column for column, _c in progress.columns]
     behind = []

@@ -75,9 +75,7 @@ def srane_overview(request):
             "progress_query": _progress_query(request),
             "figures": figures,
             "department_choices": srane.department_choices(request.access),
-            "filtered": any(
-                filters.get(name) for name in ("q", "departement", "type", "secteur", "etat")
-            ),
+            "states_minutes": srane.STATES_CACHE_SECONDS // 60 if selection.needs_states else 0,
         },
     )
 
@@ -108,6 +106,7 @@ def srane_progress(request):
             "department_chart": srane_exports.department_chart(progress),
             "query": _progress_query(request),
             "department_choices": srane.department_choices(request.access),
+            "minutes": srane.STATES_CACHE_SECONDS // 60,
         },
     )
 
