@@ -176,7 +176,16 @@ def load_demo() -> list[tuple[str, str]]:
     _demo_commission(establishments, year)
     _demo_gar(establishments, year)
     _demo_pix(establishments, year)
+    _demo_maintenance(establishments, year)
     return summary
+
+
+def _demo_maintenance(establishments, year) -> None:
+    """Incidents in various states (one per channel kind) and equipment needs
+    (demo_maintenance.py; nothing is sent at load time)."""
+    from .demo_maintenance import demo_maintenance
+
+    demo_maintenance(establishments, year)
 
 
 def _demo_pix(establishments, year) -> None:
