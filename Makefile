@@ -52,5 +52,6 @@ format: env
 clean:
 	rm -rf .venv .tools db.sqlite3 staticfiles media test-artifacts
 
-bench: env  ## queries and time of the screens at 136 and 11 000 establishments
+bench: env  ## queries and time of the screens at 136 and 11 000 establishments, Pix imports
 	$(PY) bench/screens.py
+	$(PY) bench/pix_import.py
