@@ -7,7 +7,8 @@ followups. Faults are programmable: down/up, a scripted status (500…) before a
 answer *after* the work is done (the client times out although the ticket exists), sessions
 that expire after a number of calls.
 
-Run it by hand: `python -m tests.maintenance.fake_glpi --port 8089 --app-token A --user-token U`.
+Run it by hand: `python -m tests.maintenance.fake_glpi --port 8089 --app-token A --user-token U`
+(`--glpi-version 11`: tickets have GLPI 11's `externalid`).
 """
 
 import argparse
@@ -489,11 +490,13 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--app-token", default="app-secret")
     parser.add_argument("--user-token", default="user-secret")
+    parser.add_argument("--glpi-version", type=int, choices=[10, 11], default=10)
     args = parser.parse_args()
     fake = FakeGlpi(
         app_token=args.app_token,
         users={args.user_token: {"id": 57, "name": "api-college"}},
         port=args.port,
+        version=args.glpi_version,
     )
     fake.start()
     print(fake.url, flush=True)
