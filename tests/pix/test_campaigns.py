@@ -264,3 +264,15 @@ def test_checklist_in_one_query(school, years, django_assert_num_queries):
     PixCampaignFactory(establishment=school, school_year=years[0])
     with django_assert_num_queries(1):
         checklist_status(school, years[0])
+
+
+def test_pix_menu_in_the_header(client, school, persona_user, years):
+    client.force_login(persona_user("cpe"))
+    html = client.get(reverse("dashboard:establishment", args=[school.uai])).content.decode()
+    assert 'aria-controls="menu-pix"' in html
+    assert f'href="{list_url(school)}"' in html
+    assert reverse("pix:imports_upload", args=[school.uai]) not in html  # no pix.import
+    client.force_login(persona_user("teacher"))
+    html = client.get(list_url(school)).content.decode()
+    assert reverse("pix:imports_upload", args=[school.uai]) in html
+    assert f'href="{list_url(school)}" aria-current="page"' in html
