@@ -363,6 +363,46 @@ def test_a_direction_member_does_not_get_the_heads_signature_button(client, scho
     assert inbox_forms(doc, reverse("commission:purchase_decide", args=[school.uai, purchase.pk]))
 
 
+def test_head_validates_the_commission_composition_from_the_list(client, school, head):
+    from commission.models import Commission
+
+    com = commission(school)
+    Commission.objects.filter(pk=com.pk).update(submitted_at=timezone.now())
+    client.force_login(head)
+    doc = parse(html(client, inbox_url(school)))
+    action = reverse("commission:composition_validate", args=[school.uai])
+    (form,) = inbox_forms(doc, action)  # approve only: there is no send-back for a composition
+    response = client.post(action, form_data(form))
+    assert response.status_code == 302 and response.url == inbox_url(school)
+    com.refresh_from_db()
+    assert com.validated_at is not None and com.validated_by == head
+
+
+def test_head_refuses_a_gar_designation_with_a_comment_from_the_list(client, school, head):
+    from gar.models import DesignationState
+
+    from ..gar.factories_campaign import DesignationFactory
+
+    teacher = person(school, Role.TEACHER)
+    designation = DesignationFactory(
+        establishment=school, user=teacher, state=DesignationState.PROPOSED
+    )
+    client.force_login(head)
+    doc = parse(html(client, inbox_url(school)))
+    action = reverse("gar:campaign_decide", args=[school.uai, designation.pk])
+    _approve, send_back = inbox_forms(doc, action)
+    comment_name = f"d{designation.pk}-comment"
+    assert send_back.xpath(f'.//textarea[@name="{comment_name}"]')
+    response = client.post(
+        action, form_data(send_back, **{comment_name: "Déjà deux responsables."})
+    )
+    assert response.status_code == 302 and response.url == inbox_url(school)
+    designation.refresh_from_db()
+    assert designation.state == DesignationState.REFUSED
+    entry = AuditEntry.objects.get(action="gar.responsable.refused")
+    assert entry.comment == "Déjà deux responsables."
+
+
 # --- header ------------------------------------------------------------------------------------
 
 
