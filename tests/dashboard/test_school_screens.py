@@ -112,6 +112,7 @@ def test_the_default_deadlines_of_the_guide_are_loaded_for_the_current_year():
     assert deadlines["mission_letter"] == datetime.date(start, 10, 15)
     assert deadlines["gar_responsables"] == datetime.date(start, 9, 30)
     assert deadlines["pix_certification_sessions"] == datetime.date(start + 1, 3, 31)
+    assert deadlines["pix_sixth_campaigns"] == datetime.date(start, 11, 30)
 
 
 def test_a_year_without_deadlines_reuses_the_previous_year_one_year_later():
