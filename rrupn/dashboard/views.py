@@ -10,8 +10,6 @@ from rrupn.access.capabilities import requires
 from rrupn.access.middleware import SESSION_KEY
 from rrupn.audit.models import AuditEntry
 
-from .registry import checklist, inbox
-
 
 @requires(caps.PUBLIC)
 @require_GET
@@ -47,29 +45,6 @@ def switch_establishment(request):
         return redirect("home")
     request.session[SESSION_KEY] = uai
     return redirect("dashboard:establishment", uai=uai)
-
-
-@requires("dashboard.view")
-@require_GET
-def establishment_dashboard(request, uai):
-    establishment, year = request.establishment, request.school_year
-    items = [(item, item.status(establishment, year)) for item in checklist]
-    return render(
-        request,
-        "dashboard/establishment.html",
-        {"items": items, "inbox_count": None},
-    )
-
-
-@requires("inbox.view")
-@require_GET
-def approval_inbox(request, uai):
-    sections = []
-    for source in inbox:
-        entries = source.entries(request.establishment, request.school_year, request.user)
-        sections.append((source, entries))
-    total = sum(len(entries) for _source, entries in sections)
-    return render(request, "dashboard/inbox.html", {"sections": sections, "total": total})
 
 
 @requires("audit.view")
