@@ -255,6 +255,8 @@ class Heatmap:
     rows: list  # (row label, [HeatCell])
     total: list  # [HeatCell] weighted by the number of results
     bands: list
+    # An overall row makes sense for the classes of one campaign, not across campaigns.
+    with_total: bool = True
 
     @property
     def by_level(self) -> bool:
@@ -274,7 +276,7 @@ def _cell(kind: str, value, n: int = 0) -> HeatCell:
     return HeatCell(value, text, css, n)
 
 
-def heatmap(kind: str, rows) -> Heatmap:
+def heatmap(kind: str, rows, total: bool = True) -> Heatmap:
     """Rows of (label, competences dict of a summary) → the table; one query (competences)."""
     key = "level" if kind == CampaignKind.PROFILES else "mastery"
     codes = sorted({code for _label, competences in rows for code in (competences or {})})
@@ -290,12 +292,14 @@ def heatmap(kind: str, rows) -> Heatmap:
                 sums[competence.code][0] += value * n
                 sums[competence.code][1] += n
         table.append((label, cells))
-    total = [
+    overall = [
         _cell(kind, sums[c.code][0] / sums[c.code][1] if sums[c.code][1] else None, sums[c.code][1])
         for c in competences
     ]
     bands = LEVEL_BANDS if kind == CampaignKind.PROFILES else MASTERY_BANDS
-    return Heatmap(kind, competences, table, total, [(css, label) for css, _low, label in bands])
+    return Heatmap(
+        kind, competences, table, overall, [(css, label) for css, _low, label in bands], total
+    )
 
 
 def campaign_heatmap(campaign, summaries) -> Heatmap:

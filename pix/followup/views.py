@@ -52,6 +52,11 @@ def followup_campaign(request, uai, campaign_id):
             "profiles": campaign.kind == CampaignKind.PROFILES,
             "heatmap": selectors.campaign_heatmap(campaign, summaries),
             "any_pupils_visible": any(line.pupils_visible for line in lines),
+            "hidden_codes": [
+                line.code or "—"
+                for line in lines
+                if not line.pupils_visible and (line.not_started or line.not_shared)
+            ],
             "can_export": roles_grant(request.roles, "pix.pupils") and not scope.nothing,
         },
     )
@@ -115,7 +120,7 @@ def followup_division(request, uai, code):
         return f"{summary.campaign.school_year.label} — {summary.campaign.name}"
 
     heatmaps = [
-        (kind, selectors.heatmap(kind, [(label(s), s.competences) for s in rows]))
+        (kind, selectors.heatmap(kind, [(label(s), s.competences) for s in rows], total=False))
         for kind, rows in (
             (CampaignKind.ASSESSMENT, assessments),
             (CampaignKind.PROFILES, collections),

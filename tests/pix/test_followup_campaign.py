@@ -92,6 +92,7 @@ def test_teacher_sees_only_the_pupils_of_their_classes(client, school):
     for name in ("CHLOÉ", "DAVID", "ÉMILE"):
         assert name not in html
     assert "<td>2</td>" in html  # 6A's counts are still there (not shared: 2)
+    assert "Autres classes (6A) : effectifs seulement" in html
 
 
 def test_staff_without_pupil_rights_see_counts_only(client, school):

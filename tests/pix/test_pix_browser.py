@@ -60,4 +60,15 @@ def test_upload_preview_confirm_and_heatmap(page, login, console, screenshot):
     expect(page.get_by_role("link", name="Télécharger la liste (CSV)")).to_be_visible()
     assert_dsfr_styled(page, console)
     screenshot("pix-followup-heatmap")
+
+    # The class's history, then the 6e attestations page (counts only).
+    page.locator("#participation-par-classe").get_by_role("link", name="6A").click()
+    expect(page.locator("h1")).to_have_text("Classe 6A : historique Pix")
+    expect(page.locator("#historique-classe")).to_contain_text(campaign.name)
+    screenshot("pix-followup-class-history")
+    page.goto(f"/etablissement/{MAUPASSANT}/pix/suivi/6e/")
+    expect(page.locator("h1")).to_have_text("6e : attestation de sensibilisation au numérique")
+    expect(page.locator("#attestations-6e")).to_contain_text("6A")
+    assert_dsfr_styled(page, console)
+    screenshot("pix-followup-sixth")
     assert not console.errors, console.errors
