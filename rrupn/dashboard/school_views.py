@@ -5,11 +5,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from rrupn.access.capabilities import requires, roles_grant
+from rrupn.access.capabilities import DIRECTION, requires, roles_grant
+from rrupn.accounts.models import Role
 
 from . import school_selectors as selectors
 from .registry import WAITING_ON_RRUPN
 from .school_selectors import role_labels
+
+PILOTS = DIRECTION | {Role.RRUPN}
 
 
 @requires("dashboard.view")
@@ -22,6 +25,9 @@ def establishment_dashboard(request, uai):
     waiting_rrupn = selectors.waiting_entries(
         establishment, year, request.user, request.roles, WAITING_ON_RRUPN
     )
+    # The entries name people and letters: the RRUPN and the direction read them, the rest of
+    # the staff sees how many items wait, per kind.
+    rrupn_details = bool(PILOTS & request.roles)
     schools = access.establishments  # loaded once per request by the access middleware
     roles_by_pk = {est.pk: access.establishment_roles(est.uai)[1] for est in schools}
     handled = [est for est in schools if roles_grant(roles_by_pk[est.pk], "tickets.handle")]
@@ -37,7 +43,8 @@ def establishment_dashboard(request, uai):
             "due_soon_days": selectors.DUE_SOON_DAYS,
             "waiting_head": selectors.wait_groups(waiting_head),
             "waiting_head_total": len(waiting_head),
-            "waiting_rrupn": waiting_rrupn,
+            "waiting_rrupn": waiting_rrupn if rrupn_details else [],
+            "waiting_rrupn_groups": [] if rrupn_details else selectors.wait_groups(waiting_rrupn),
             "meetings": selectors.upcoming_meetings([est.pk for est in schools], now),
             "several": len(schools) > 1,
             "brackets": [selectors.bracket_label(*b) for b in selectors.AGE_BRACKETS],

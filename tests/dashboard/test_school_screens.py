@@ -179,6 +179,13 @@ def test_the_dashboard_says_what_waits_on_whom(client, school):
     assert "Signalement à transmettre : Incident" in page
     assert reverse("dashboard:inbox", args=[school.uai]) not in page.split("<main")[1]
 
+    # The rest of the staff sees how many items wait, not whose letter or report.
+    client.force_login(teacher)
+    page = html(client, dashboard_url(school))
+    assert "Signalements d&#x27;incident à transmettre : <strong>1</strong>" in page
+    assert "Signalement à transmettre : Incident" not in page
+    assert "à accepter" not in page
+
 
 def test_the_dashboard_lists_upcoming_meetings_and_open_incidents_by_age(client, school):
     rrupn = person(school, Role.RRUPN)
