@@ -1,6 +1,7 @@
 """Writing campaigns entered by hand (the importer creates the others)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pix.models import Campaign
 from rrupn.audit.services import audit_record
@@ -27,6 +28,11 @@ def campaign_save(form, *, establishment, user) -> Campaign:
         establishment=establishment,
         before=before,
         after=_snapshot(campaign),
-        summary=("Campagne Pix créée : %s" if is_new else "Campagne Pix modifiée : %s") % campaign,
+        summary=(
+            _("Campagne Pix créée : %(campaign)s")
+            if is_new
+            else _("Campagne Pix modifiée : %(campaign)s")
+        )
+        % {"campaign": campaign},
     )
     return campaign

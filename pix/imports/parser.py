@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pix import crcn
 from pix.models import CAMPAIGN_CODE_RE, CampaignKind
 from rrupn.establishments.services import RowError
@@ -32,7 +35,7 @@ from .matching import match_key, normalise
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 DELIMITER = ";"
-WHOLE_LINE = "(ligne entière)"
+WHOLE_LINE = gettext_lazy("(ligne entière)")
 
 ORGANISATION = "Nom de l'organisation"
 CAMPAIGN_ID = "ID Campagne"
@@ -203,12 +206,14 @@ def decode(data: bytes | str) -> tuple[str | None, list[RowError]]:
             RowError(
                 1,
                 WHOLE_LINE,
-                "le fichier n'est pas encodé en UTF-8 : importez le fichier tel que Pix Orga "
-                "l'a exporté, sans l'ouvrir ni l'enregistrer dans un tableur",
+                _(
+                    "le fichier n'est pas encodé en UTF-8 : importez le fichier tel que Pix Orga "
+                    "l'a exporté, sans l'ouvrir ni l'enregistrer dans un tableur"
+                ),
             )
         ]
     if "\x00" in text:
-        return None, [RowError(1, WHOLE_LINE, "ce fichier n'est pas un fichier texte CSV")]
+        return None, [RowError(1, WHOLE_LINE, _("ce fichier n'est pas un fichier texte CSV"))]
     return text, []
 
 
@@ -220,8 +225,10 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
             RowError(
                 1,
                 WHOLE_LINE,
-                "ce fichier n'est pas un export de résultats de campagne Pix Orga "
-                "(en-tête attendu : colonnes séparées par des points-virgules)",
+                _(
+                    "ce fichier n'est pas un export de résultats de campagne Pix Orga "
+                    "(en-tête attendu : colonnes séparées par des points-virgules)"
+                ),
             )
         ]
     missing = [name for name in COMMON_REQUIRED if name not in names]
@@ -231,17 +238,22 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
             RowError(
                 1,
                 WHOLE_LINE,
-                "ce fichier n'est pas un export de résultats de campagne Pix Orga "
-                "(« Exporter les résultats » d'une campagne d'évaluation ou de collecte de profils)",
+                _(
+                    "ce fichier n'est pas un export de résultats de campagne Pix Orga "
+                    "(« Exporter les résultats » d'une campagne d'évaluation ou de collecte de "
+                    "profils)"
+                ),
             )
         ]
-        errors += [RowError(1, name, "colonne obligatoire absente") for name in missing]
+        errors += [RowError(1, name, _("colonne obligatoire absente")) for name in missing]
         if is_assessment and is_profiles:
             errors.append(
-                RowError(1, SENT, "colonne d'une collecte de profils dans un export d'évaluation")
+                RowError(
+                    1, SENT, _("colonne d'une collecte de profils dans un export d'évaluation")
+                )
             )
         else:
-            errors.append(RowError(1, f"{SHARED} / {SENT}", "colonne obligatoire absente"))
+            errors.append(RowError(1, f"{SHARED} / {SENT}", _("colonne obligatoire absente")))
         return None, errors
 
     kind = CampaignKind.ASSESSMENT if is_assessment else CampaignKind.PROFILES
@@ -265,14 +277,14 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
         label = name or "(vide)"
         if name in fixed:
             if name in layout.index:
-                errors.append(RowError(1, label, "colonne présente plusieurs fois"))
+                errors.append(RowError(1, label, _("colonne présente plusieurs fois")))
             layout.index[name] = position
             continue
         if position < anchor:
             if position > first_name_at:
                 unknown_before.append(position)
                 continue
-            errors.append(RowError(1, label, "colonne inconnue à cette place"))
+            errors.append(RowError(1, label, _("colonne inconnue à cette place")))
             continue
         if trailing:
             continue  # SHOW_SKILLS columns (one per skill, OK / KO / Non testé): not kept
@@ -282,10 +294,10 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
         if results_started and (layout.competences or layout.domains):
             trailing = True  # after the competence columns: skill columns, tolerated
             continue
-        errors.append(RowError(1, label, "colonne inconnue dans un export Pix Orga"))
+        errors.append(RowError(1, label, _("colonne inconnue dans un export Pix Orga")))
     for name in required:
         if name not in layout.index:
-            errors.append(RowError(1, name, "colonne obligatoire absente"))
+            errors.append(RowError(1, name, _("colonne obligatoire absente")))
     # The external id is the last unknown column before the results (after the class, group
     # and student number when present); earlier ones are extra columns of a learner import.
     identity_end = max([layout.index[n] for n in IDENTITY if n in layout.index] or [first_name_at])
@@ -301,7 +313,8 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
                     RowError(
                         1,
                         _competence_name(code),
-                        f"colonne « {_part_label(part)} » absente pour cette compétence",
+                        _("colonne « %(part)s » absente pour cette compétence")
+                        % {"part": _part_label(part)},
                     )
                 )
     for _key, positions in sorted(layout.domains.items()):
@@ -311,7 +324,8 @@ def _read_header(headers: list[str]) -> tuple[_Layout | None, list[RowError]]:
                     RowError(
                         1,
                         positions["title"],
-                        f"colonne « {_part_label(part)} » absente pour ce domaine",
+                        _("colonne « %(part)s » absente pour ce domaine")
+                        % {"part": _part_label(part)},
                     )
                 )
     return (None if errors else layout), errors
@@ -323,11 +337,11 @@ def _competence_name(code: str) -> str:
 
 def _part_label(part: str) -> str:
     return {
-        "mastery": "% de maîtrise",
-        "targeted": "nombre d'acquis",
-        "validated": "acquis maîtrisés",
-        "level": "niveau",
-        "pix": "nombre de pix",
+        "mastery": _("% de maîtrise"),
+        "targeted": _("nombre d'acquis"),
+        "validated": _("acquis maîtrisés"),
+        "level": _("niveau"),
+        "pix": _("nombre de pix"),
     }[part]
 
 
@@ -344,9 +358,9 @@ def _classify_result(layout: _Layout, position: int, name: str, errors: list) ->
             if match:
                 code = COMPETENCE_BY_NAME.get(normalise(match["name"]))
                 if code is None:
-                    errors.append(RowError(1, label, "compétence inconnue du CRCN"))
+                    errors.append(RowError(1, label, _("compétence inconnue du CRCN")))
                 elif part in layout.competences.setdefault(code, {}):
-                    errors.append(RowError(1, label, "colonne présente plusieurs fois"))
+                    errors.append(RowError(1, label, _("colonne présente plusieurs fois")))
                 else:
                     layout.competences[code][part] = position
                 return True
@@ -357,7 +371,7 @@ def _classify_result(layout: _Layout, position: int, name: str, errors: list) ->
                 key = DOMAIN_BY_TITLE.get(normalise(title), title)
                 cell = layout.domains.setdefault(key, {"title": title})
                 if part in cell:
-                    errors.append(RowError(1, label, "colonne présente plusieurs fois"))
+                    errors.append(RowError(1, label, _("colonne présente plusieurs fois")))
                 cell[part] = position
                 return True
         match = BADGE_RE.match(name)
@@ -370,9 +384,9 @@ def _classify_result(layout: _Layout, position: int, name: str, errors: list) ->
         if match:
             code = COMPETENCE_BY_NAME.get(normalise(match["name"]))
             if code is None:
-                errors.append(RowError(1, label, "compétence inconnue du CRCN"))
+                errors.append(RowError(1, label, _("compétence inconnue du CRCN")))
             elif part in layout.competences.setdefault(code, {}):
-                errors.append(RowError(1, label, "colonne présente plusieurs fois"))
+                errors.append(RowError(1, label, _("colonne présente plusieurs fois")))
             else:
                 layout.competences[code][part] = position
             return True
@@ -397,13 +411,16 @@ class _Cells:
     def required_text(self, position: int) -> str:
         value = self.text(position)
         if not value:
-            self._error(position, "valeur vide")
+            self._error(position, _("valeur vide"))
         return value
 
     def _na(self, position, value, allow_na):
         if value == NA or value == "":
             if not allow_na:
-                self._error(position, f"valeur attendue, « {value or 'vide'} » trouvé")
+                self._error(
+                    position,
+                    _("valeur attendue, « %(value)s » trouvé") % {"value": value or "vide"},
+                )
             return True
         return False
 
@@ -412,11 +429,15 @@ class _Cells:
         if self._na(position, value, allow_na):
             return None
         if not INTEGER_RE.match(value):
-            self._error(position, f"« {value} » n'est pas un nombre entier")
+            self._error(position, _("« %(value)s » n'est pas un nombre entier") % {"value": value})
             return None
         number = int(value)
         if maximum is not None and number > maximum:
-            self._error(position, f"{number} dépasse le maximum possible ({maximum})")
+            self._error(
+                position,
+                _("%(number)s dépasse le maximum possible (%(maximum)s)")
+                % {"number": number, "maximum": maximum},
+            )
             return None
         return number
 
@@ -425,15 +446,21 @@ class _Cells:
         if self._na(position, value, allow_na):
             return None
         if not DECIMAL_RE.match(value):
-            self._error(position, f"« {value} » n'est pas un nombre (virgule décimale : 0,75)")
+            self._error(
+                position,
+                _("« %(value)s » n'est pas un nombre (virgule décimale : 0,75)") % {"value": value},
+            )
             return None
         try:
             number = Decimal(value.replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern already checked it
-            self._error(position, f"« {value} » n'est pas un nombre")
+            self._error(position, _("« %(value)s » n'est pas un nombre") % {"value": value})
             return None
         if number > 1:
-            self._error(position, f"« {value} » n'est pas une proportion entre 0 et 1")
+            self._error(
+                position,
+                _("« %(value)s » n'est pas une proportion entre 0 et 1") % {"value": value},
+            )
             return None
         return number.quantize(Decimal("0.001"))
 
@@ -445,8 +472,11 @@ class _Cells:
             return False
         if allow_na and value == NA:
             return None
-        expected = "« Oui », « Non » ou « NA »" if allow_na else "« Oui » ou « Non »"
-        self._error(position, f"« {value or 'vide'} » : {expected} attendu")
+        if allow_na:
+            message = _("« %(value)s » : « Oui », « Non » ou « NA » attendu")
+        else:
+            message = _("« %(value)s » : « Oui » ou « Non » attendu")
+        self._error(position, message % {"value": value or _("vide")})
         return None
 
     def date(self, position, *, allow_na=True):
@@ -465,9 +495,14 @@ class _Cells:
                 year, month, day = (int(g) for g in match.groups())
                 return datetime.datetime(year, month, day, tzinfo=datetime.UTC)
         except ValueError:
-            self._error(position, f"« {value} » n'est pas une date qui existe")
+            self._error(
+                position, _("« %(value)s » n'est pas une date qui existe") % {"value": value}
+            )
             return None
-        self._error(position, f"« {value} » n'est pas une date au format JJ/MM/AAAA HH:MM")
+        self._error(
+            position,
+            _("« %(value)s » n'est pas une date au format JJ/MM/AAAA HH:MM") % {"value": value},
+        )
         return None
 
 
@@ -496,7 +531,7 @@ def _read_assessment(layout: _Layout, read: _Cells, row: PupilRow) -> None:
     row.shared = bool(read.yes_no(at(SHARED)))
     row.shared_at = read.date(at(SHARED_AT))
     if row.shared and row.shared_at is None and read.raw(at(SHARED_AT)) in (NA, ""):
-        read._error(at(SHARED_AT), "date du partage absente alors que le résultat est partagé")
+        read._error(at(SHARED_AT), _("date du partage absente alors que le résultat est partagé"))
     if not row.shared:
         row.shared_at = None
     if layout.stage:
@@ -533,7 +568,7 @@ def _read_profiles(layout: _Layout, read: _Cells, row: PupilRow) -> None:
     row.shared = bool(read.yes_no(at(SENT)))
     row.shared_at = read.date(at(SENT_AT))
     if row.shared and row.shared_at is None and read.raw(at(SENT_AT)) in (NA, ""):
-        read._error(at(SENT_AT), "date de l'envoi absente alors que le profil est envoyé")
+        read._error(at(SENT_AT), _("date de l'envoi absente alors que le profil est envoyé"))
     if not row.shared:
         row.shared_at = None
     row.total_pix = read.integer(at(TOTAL_PIX), maximum=crcn.MAX_PIX)
@@ -567,8 +602,11 @@ def _campaign_identity(layout: _Layout, rows_cells, errors) -> dict | None:
                     RowError(
                         line,
                         name,
-                        f"« {value} » diffère de la ligne {seen[name][1]} (« {seen[name][0]} ») : "
-                        "un export ne porte qu'une campagne",
+                        _(
+                            "« %(value)s » diffère de la ligne %(line)s (« %(other)s ») : un "
+                            "export ne porte qu'une campagne"
+                        )
+                        % {"value": value, "line": seen[name][1], "other": seen[name][0]},
                     )
                 )
                 seen[name] = (value, line)
@@ -578,20 +616,27 @@ def _campaign_identity(layout: _Layout, rows_cells, errors) -> dict | None:
     identity = {name: value for name, (value, _line) in seen.items()}
     pix_id = identity.get(CAMPAIGN_ID, "")
     if not INTEGER_RE.match(pix_id):
-        errors.append(RowError(first_line, CAMPAIGN_ID, f"« {pix_id} » n'est pas un nombre entier"))
+        errors.append(
+            RowError(
+                first_line,
+                CAMPAIGN_ID,
+                _("« %(value)s » n'est pas un nombre entier") % {"value": pix_id},
+            )
+        )
     code = identity.get(CODE, "")
     if CODE in layout.index and not CAMPAIGN_CODE_RE.match(code):
         errors.append(
             RowError(
                 first_line,
                 CODE,
-                f"« {code} » n'est pas un code de campagne (6 lettres, 3 chiffres)",
+                _("« %(value)s » n'est pas un code de campagne (6 lettres, 3 chiffres)")
+                % {"value": code},
             )
         )
     if not identity.get(ORGANISATION):
-        errors.append(RowError(first_line, ORGANISATION, "valeur vide"))
+        errors.append(RowError(first_line, ORGANISATION, _("valeur vide")))
     if not identity.get(CAMPAIGN_NAME):
-        errors.append(RowError(first_line, CAMPAIGN_NAME, "valeur vide"))
+        errors.append(RowError(first_line, CAMPAIGN_NAME, _("valeur vide")))
     return identity
 
 
@@ -616,18 +661,24 @@ def parse(data: bytes | str) -> ParseResult:
                     RowError(
                         line,
                         WHOLE_LINE,
-                        f"{len(cells)} colonnes au lieu de {layout.width} (celles de l'en-tête)",
+                        _("%(found)s colonnes au lieu de %(width)s (celles de l'en-tête)")
+                        % {"found": len(cells), "width": layout.width},
                     )
                 )
                 continue
             rows_cells.append((line, cells))
     except csv.Error as exc:
         return ParseResult(
-            errors=[*errors, RowError(reader.line_num, WHOLE_LINE, f"CSV illisible ({exc})")]
+            errors=[
+                *errors,
+                RowError(
+                    reader.line_num, WHOLE_LINE, _("CSV illisible (%(error)s)") % {"error": exc}
+                ),
+            ]
         )
     if not rows_cells and not errors:
         return ParseResult(
-            errors=[RowError(2, WHOLE_LINE, "le fichier ne contient aucun participant")]
+            errors=[RowError(2, WHOLE_LINE, _("le fichier ne contient aucun participant"))]
         )
     identity = _campaign_identity(layout, rows_cells, errors) if rows_cells else None
     rows = [_read_row(layout, line, cells, errors) for line, cells in rows_cells]
