@@ -422,11 +422,16 @@ def test_the_header_counts_what_waits_for_the_head_on_every_page(client, school,
         reverse("commission:home", args=[school.uai]),
     ):
         doc = parse(html(client, url))
-        count = one(doc, '//header//span[contains(@class, "inbox-count")]')
+        count = one(doc, '//header//span[contains(concat(" ", @class, " "), " inbox-count ")]')
         assert count.text_content().strip() == "3 éléments en attente"
+        # Below the large breakpoint the menu is folded: the count also follows the roles.
+        small = one(doc, '//header//span[contains(@class, "inbox-count-small")]')
+        assert small.text_content().strip() == "· 3 validations en attente"
     PurchaseProposal.objects.update(state=PurchaseState.APPROVED)
     doc = parse(html(client, dashboard_url(school)))
-    assert one(doc, '//header//span[contains(@class, "inbox-count")]').text == "2"
+    assert (
+        one(doc, '//header//span[contains(concat(" ", @class, " "), " inbox-count ")]').text == "2"
+    )
 
 
 def test_the_header_shows_roles_and_establishment_but_no_count_for_a_rrupn(client, school, waiting):
