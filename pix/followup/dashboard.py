@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from rrupn.dashboard.registry import SraneColumn, Status, srane_columns
+from rrupn.dashboard.registry import SraneColumn, SraneFigure, Status, srane_columns, srane_figures
+from rrupn.establishments.models import Establishment
 
-from .selectors import school_figures
+from .selectors import school_figures, scope_figures
 
 
 def _url(establishment) -> str:
@@ -74,4 +75,23 @@ srane_columns.register(
 )
 srane_columns.register(
     SraneColumn(key="pix_sixth", label=_("Pix : attestations 6e"), order=72, values=_attestations)
+)
+
+
+def _scope_figures(departments, school_year) -> list[tuple[str, str]]:
+    """The scope's Pix year in four numbers (three queries whatever the number of schools)."""
+    total = scope_figures(Establishment.objects.filter(department__in=departments), school_year)
+    return [
+        (str(_("Participation")), _rate(total.participation_percent, total.reached, total.pupils)),
+        (
+            str(_("Résultats partagés")),
+            _rate(total.shared_percent, total.shared, total.participations),
+        ),
+        (str(_("Attestations de 6e")), str(total.attestations)),
+        (str(_("Élèves certifiables")), str(total.certifiable)),
+    ]
+
+
+srane_figures.register(
+    SraneFigure(key="pix_year", label=_("Pix cette année"), order=70, values=_scope_figures)
 )

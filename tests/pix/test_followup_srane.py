@@ -92,6 +92,9 @@ def test_overview_columns_registered(client, school):
     html = client.get(reverse("dashboard:srane_overview")).content.decode()
     assert "Pix : participation" in html and "Pix : attestations 6e" in html
     assert "3 attestations" in html
+    figure = html.split("Pix cette année")[1].split("</ul>")[0]
+    assert "Attestations de 6e : <strong>3</strong>" in figure
+    assert "Résultats partagés : <strong>67 % (8/12)</strong>" in figure
 
 
 def count_queries(client, url) -> int:
