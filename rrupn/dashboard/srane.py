@@ -10,7 +10,7 @@ depend on the number of establishments.
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django import forms
 from django.core.cache import cache
@@ -303,4 +303,43 @@ def progress(establishments: list, school_year, *, fresh=False) -> Progress:
         total=len(establishments),
         columns=[(column, counts) for column, counts, _by in kept],
         departments=departments,
+    )
+
+
+def scope_progress(selection: Selection, departments, school_year) -> Progress:
+    """The progress of a selection, kept in the shared cache like the columns' states: the
+    charts of a national scope are reloaded without fetching every establishment again."""
+    filters = selection.filters
+    scope = "|".join(
+        [",".join(sorted(departments)), *(filters.get(n, "") for n in ("type", "secteur", "q"))]
+    )
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:24]
+    key = f"srane-progress:{school_year.pk}:{translation.get_language()}:{digest}"
+    data = cache.get(key)
+    if data is None:
+        computed = progress(list(selection.queryset), school_year)
+        data = {
+            "total": computed.total,
+            "columns": [(column.key, astuple(counts)) for column, counts in computed.columns],
+            "departments": [
+                (code, size, astuple(overall), {k: astuple(c) for k, c in by_key.items()})
+                for code, _label, size, overall, by_key in computed.departments
+            ],
+        }
+        cache.set(key, data, STATES_CACHE_SECONDS)
+    columns = {column.key: column for column in srane_columns}
+    labels = dict(Department.choices)
+    return Progress(
+        total=data["total"],
+        columns=[(columns[k], Counts(*c)) for k, c in data["columns"] if k in columns],
+        departments=[
+            (
+                code,
+                labels.get(code, code),
+                size,
+                Counts(*overall),
+                {k: Counts(*c) for k, c in by_key.items() if k in columns},
+            )
+            for code, size, overall, by_key in data["departments"]
+        ],
     )

@@ -95,7 +95,9 @@ def srane_progress(request):
     form = srane.SraneFilterForm(request.GET, access=request.access, columns=list(srane_columns))
     filters = {name: value for name, value in form.filters().items() if name in PROGRESS_FILTERS}
     selection = srane.select(request.access, filters)
-    progress = srane.progress(list(selection.queryset), request.school_year)
+    progress = srane.scope_progress(
+        selection, _scope_departments(request, filters), request.school_year
+    )
     return render(
         request,
         "dashboard/srane_progress.html",

@@ -140,6 +140,19 @@ def test_paging_through_a_state_filter_reuses_the_scope_states(academie):
     assert len(ctx.captured_queries) == first - 2
 
 
+def test_reloaded_charts_come_from_the_shared_cache(academie, schools):
+    url = reverse("dashboard:srane_progress")
+    first = count_queries(academie, url)  # cleared: every column runs on the whole scope
+    with CaptureQueriesContext(connection) as ctx:
+        response = academie.get(url)
+    assert len(ctx.captured_queries) <= first - len(srane_columns)
+    progress = response.context["progress"]
+    assert progress.total == 4
+    counts = {column.key: (c.done, c.todo) for column, c in progress.columns}
+    assert counts["rrupn_designated"] == (2, 2)
+    assert [code for code, *_rest in progress.departments] == ["19", "23", "87"]
+
+
 # --- Filters, sort, search, pages -----------------------------------------------------------
 
 
