@@ -263,6 +263,10 @@ class DivisionSummary(models.Model):
     mastery = models.DecimalField(
         _("maîtrise moyenne"), max_digits=4, decimal_places=3, null=True, blank=True
     )
+    # Profiles collection: mean total pix of the sent profiles.
+    mean_pix = models.DecimalField(
+        _("pix moyen"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     competences = models.JSONField(_("par compétence"), default=dict, blank=True)
 
     class Meta:

@@ -21,6 +21,11 @@ def _mean(values):
     return (sum(Decimal(v) for v in values) / len(values)).quantize(THREE_PLACES)
 
 
+def _mean_pix(values):
+    mean = _mean(values)
+    return None if mean is None else mean.quantize(Decimal("0.1"))
+
+
 def is_completed(kind: str, progression, shared: bool) -> bool:
     if kind == CampaignKind.PROFILES:
         return shared
@@ -39,7 +44,14 @@ def rebuild(campaign) -> list[DivisionSummary]:
     """Replace the campaign's summaries; three queries whatever the number of pupils."""
     rows = list(
         Participation.objects.filter(campaign=campaign).values(
-            "id", "division_code", "division_id", "progression", "shared", "mastery", "certifiable"
+            "id",
+            "division_code",
+            "division_id",
+            "progression",
+            "shared",
+            "mastery",
+            "certifiable",
+            "total_pix",
         )
     )
     division_of = {row["id"]: row["division_code"] for row in rows}
@@ -83,6 +95,7 @@ def rebuild(campaign) -> list[DivisionSummary]:
                 shared=sum(m["shared"] for m in members),
                 certifiable=sum(bool(m["certifiable"]) for m in members),
                 mastery=_mean(m["mastery"] for m in members if m["shared"]),
+                mean_pix=_mean_pix(m["total_pix"] for m in members if m["shared"]),
                 competences=competences,
             )
         )

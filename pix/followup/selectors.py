@@ -9,7 +9,7 @@ queries whatever the number of pupils, classes or schools.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
@@ -175,25 +175,11 @@ def pupils_to_act(campaign, codes) -> list[tuple[PupilToAct, int | None]]:
     return pupils
 
 
-def mean_pix(campaign) -> dict[str, float]:
-    """Mean pix of the sent profiles per class (a collection; one query). Gone after the purge."""
-    if campaign.kind != CampaignKind.PROFILES:
-        return {}
-    rows = (
-        Participation.objects.filter(campaign=campaign, shared=True, total_pix__isnull=False)
-        .values("division_code")
-        .annotate(mean=Avg("total_pix"))
-        .order_by()
-    )
-    return {row["division_code"]: round(float(row["mean"]), 1) for row in rows}
-
-
 def campaign_lines(campaign, scope) -> tuple[list[DivisionLine], list]:
     """(lines per class, summaries): counts from the summaries, pupils narrowed by `scope`."""
     summaries = list(DivisionSummary.objects.filter(campaign=campaign).order_by("division_code"))
     codes = campaign_codes(campaign, summaries)
     by_code = {summary.division_code: summary for summary in summaries}
-    pix = mean_pix(campaign)
     lines = {}
     for code in codes:
         summary = by_code.get(code)
@@ -206,7 +192,7 @@ def campaign_lines(campaign, scope) -> tuple[list[DivisionLine], list]:
             line.shared = summary.shared
             line.certifiable = summary.certifiable
             line.mastery = None if summary.mastery is None else float(summary.mastery)
-        line.mean_pix = pix.get(code)
+            line.mean_pix = None if summary.mean_pix is None else float(summary.mean_pix)
         line.pupils_visible = scope.allows(code, line.division_id)
         lines[code] = line
     for pupil, division_id in pupils_to_act(campaign, codes):

@@ -72,6 +72,10 @@ def test_heatmap_of_a_profiles_collection_shows_mean_levels(school):
     heat = selectors.campaign_heatmap(campaign, summaries)
     assert heat.by_level and [cell.text for cell in heat.rows[0][1]] == ["1,5"]
     assert lines[0].certifiable == 2 and lines[0].mean_pix == 120.0
+    # The mean pix lives in the anonymous summary: it survives the purge of the pupils' rows.
+    campaign.participations.all().delete()
+    lines, _summaries = selectors.campaign_lines(campaign, EVERYTHING)
+    assert lines[0].mean_pix == 120.0
 
 
 def test_page_is_an_accessible_table_with_values_in_cells(client, school):
