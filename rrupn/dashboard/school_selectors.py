@@ -8,7 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,7 @@ from rrupn.access.capabilities import roles_grant
 from rrupn.accounts.models import Role
 
 from .models import ChecklistDeadline
-from .registry import WAITING_ON_HEAD, WAITING_ON_RRUPN, checklist, inbox
+from .registry import WAITING_ON_HEAD, checklist, inbox
 
 # An item not done whose deadline is this close (or that has no deadline) shows amber.
 DUE_SOON_DAYS = 30
@@ -306,10 +305,3 @@ def oldest_open_tickets(establishment_ids, limit=5) -> list:
         )
         .order_by("created_at")[:limit]
     )
-
-
-def ticket_url(ticket) -> str:
-    return reverse("maintenance:tickets_detail", args=[ticket.establishment.uai, ticket.pk])
-
-
-__all__ = ["WAITING_ON_HEAD", "WAITING_ON_RRUPN"]
