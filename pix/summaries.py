@@ -4,26 +4,20 @@ The follow-up pages and the SRANE read these rows, never the pupils' ones; they 
 purge of nominative data (pix.followup.purge).
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Avg, Count, Max, Q
 
 from .models import CampaignKind, CompetenceResult, DivisionSummary, Participation
 
 THREE_PLACES = Decimal("0.001")
+ONE_PLACE = Decimal("0.1")
 
 
-def _mean(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return None
-    return (sum(Decimal(v) for v in values) / len(values)).quantize(THREE_PLACES)
-
-
-def _mean_pix(values):
-    mean = _mean(values)
-    return None if mean is None else mean.quantize(Decimal("0.1"))
+def _rounded(value, places=THREE_PLACES):
+    """An average from the database (Decimal or float depending on the backend), rounded."""
+    return None if value is None else Decimal(str(value)).quantize(places)
 
 
 def is_completed(kind: str, progression, shared: bool) -> bool:
@@ -39,65 +33,71 @@ def is_started(kind: str, progression, shared: bool) -> bool:
     return shared or (progression is not None and progression > 0)
 
 
+def _conditions(kind: str) -> tuple[Q, Q]:
+    """(started, completed) as filters, the same rules as is_started / is_completed."""
+    if kind == CampaignKind.PROFILES:
+        return Q(shared=True), Q(shared=True)
+    return Q(shared=True) | Q(progression__gt=0), Q(shared=True) | Q(progression__gte=1)
+
+
 @transaction.atomic
 def rebuild(campaign) -> list[DivisionSummary]:
-    """Replace the campaign's summaries; three queries whatever the number of pupils."""
-    rows = list(
-        Participation.objects.filter(campaign=campaign).values(
-            "id",
-            "division_code",
-            "division_id",
-            "progression",
-            "shared",
-            "mastery",
-            "certifiable",
-            "total_pix",
+    """Replace the campaign's summaries: the database aggregates (three queries and a delete),
+    so the cost does not depend on Python walking every pupil's sixteen results."""
+    started, completed = _conditions(campaign.kind)
+    shared = Q(shared=True)
+    classes = (
+        Participation.objects.filter(campaign=campaign)
+        .values("division_code")
+        .annotate(
+            # n_…: an annotation may not shadow a field the filters read.
+            n_participants=Count("id"),
+            n_started=Count("id", filter=started),
+            n_completed=Count("id", filter=completed),
+            n_shared=Count("id", filter=shared),
+            n_certifiable=Count("id", filter=Q(certifiable=True)),
+            any_division=Max("division_id"),
+            mean_mastery=Avg("mastery", filter=shared),
+            mean_total_pix=Avg("total_pix", filter=shared),
         )
+        .order_by("division_code")
     )
-    division_of = {row["id"]: row["division_code"] for row in rows}
-    per_competence = defaultdict(lambda: defaultdict(lambda: {"mastery": [], "level": []}))
-    results = CompetenceResult.objects.filter(participation__campaign=campaign).values(
-        "participation_id", "competence__code", "mastery", "level"
-    )
-    for result in results:
-        cell = per_competence[division_of[result["participation_id"]]][result["competence__code"]]
-        if result["mastery"] is not None:
-            cell["mastery"].append(result["mastery"])
-        if result["level"] is not None:
-            cell["level"].append(result["level"])
-
-    groups = defaultdict(list)
-    for row in rows:
-        groups[row["division_code"]].append(row)
-    summaries = []
-    for code, members in sorted(groups.items()):
-        competences = {}
-        for competence, cell in sorted(per_competence[code].items()):
-            n = max(len(cell["mastery"]), len(cell["level"]))
-            mastery, level = _mean(cell["mastery"]), _mean(cell["level"])
-            competences[competence] = {
-                "n": n,
-                "mastery": None if mastery is None else float(mastery),
-                "level": None if level is None else float(level),
-            }
-        summaries.append(
-            DivisionSummary(
-                campaign=campaign,
-                division_code=code,
-                division_id=next((m["division_id"] for m in members if m["division_id"]), None),
-                participants=len(members),
-                started=sum(
-                    is_started(campaign.kind, m["progression"], m["shared"]) for m in members
-                ),
-                completed=sum(
-                    is_completed(campaign.kind, m["progression"], m["shared"]) for m in members
-                ),
-                shared=sum(m["shared"] for m in members),
-                certifiable=sum(bool(m["certifiable"]) for m in members),
-                mastery=_mean(m["mastery"] for m in members if m["shared"]),
-                mean_pix=_mean_pix(m["total_pix"] for m in members if m["shared"]),
-                competences=competences,
-            )
+    cells = (
+        CompetenceResult.objects.filter(participation__campaign=campaign)
+        .values("participation__division_code", "competence__code")
+        .annotate(
+            with_mastery=Count("mastery"),
+            with_level=Count("level"),
+            mean_mastery=Avg("mastery"),
+            mean_level=Avg("level"),
         )
+        .order_by()
+    )
+    competences: dict[str, dict] = {}
+    for cell in cells:
+        mastery, level = _rounded(cell["mean_mastery"]), _rounded(cell["mean_level"])
+        competences.setdefault(cell["participation__division_code"], {})[
+            cell["competence__code"]
+        ] = {
+            "n": max(cell["with_mastery"], cell["with_level"]),
+            "mastery": None if mastery is None else float(mastery),
+            "level": None if level is None else float(level),
+        }
+    summaries = [
+        DivisionSummary(
+            campaign=campaign,
+            division_code=row["division_code"],
+            division_id=row["any_division"],
+            participants=row["n_participants"],
+            started=row["n_started"],
+            completed=row["n_completed"],
+            shared=row["n_shared"],
+            certifiable=row["n_certifiable"],
+            mastery=_rounded(row["mean_mastery"]),
+            mean_pix=_rounded(row["mean_total_pix"], ONE_PLACE),
+            competences=dict(sorted(competences.get(row["division_code"], {}).items())),
+        )
+        for row in classes
+    ]
     DivisionSummary.objects.filter(campaign=campaign).delete()
     return DivisionSummary.objects.bulk_create(summaries)
