@@ -314,9 +314,9 @@ def _equipment(school, year, *, rrupn, head) -> None:
         )
     waiting = EquipmentNeed.objects.create(
         **common,
-        item="Classe mobile (16 tablettes)",
-        quantity=1,
-        justification="Travail en îlots en langues vivantes et en SVT.",
+        item="Casques audio pour le laboratoire de langues",
+        quantity=15,
+        justification="Compréhension orale en langues vivantes, un casque par poste.",
         priority=2,
     )
     audit_record(
