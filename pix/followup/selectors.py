@@ -213,6 +213,7 @@ def campaign_lines(campaign, scope) -> tuple[list[DivisionLine], list]:
 
 # (css class, lower bound included, label) from the highest band down.
 MASTERY_BANDS = [
+    # xgettext:no-python-format
     ("pix-heat-4", 75, _("75 % et plus")),
     ("pix-heat-3", 50, _("de 50 à 74 %")),
     ("pix-heat-2", 25, _("de 25 à 49 %")),

@@ -337,6 +337,7 @@ def _competence_name(code: str) -> str:
 
 def _part_label(part: str) -> str:
     return {
+        # xgettext:no-python-format
         "mastery": _("% de maîtrise"),
         "targeted": _("nombre d'acquis"),
         "validated": _("acquis maîtrisés"),
