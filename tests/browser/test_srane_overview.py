@@ -68,8 +68,9 @@ def test_srane_filters_drills_down_and_downloads_the_xlsx(
     assert download.suggested_filename.endswith(".xlsx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    sheet = load_workbook(path, read_only=True)["Vue SRANE"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)
+    rows = list(book["Vue SRANE"].iter_rows(values_only=True))
+    book.close()  # read-only mode keeps the file open until closed
     header = rows[0]
     assert header[:2] == ("UAI", "Établissement")
     assert [row[1] for row in rows[1:]] == names

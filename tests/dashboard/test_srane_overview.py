@@ -307,7 +307,9 @@ def test_drill_down_shows_every_domain_with_its_detail_and_no_pupil(academie, sc
 
 def sheet_rows(content: bytes) -> list[tuple]:
     book = load_workbook(io.BytesIO(content), read_only=True)
-    return list(book["Vue SRANE"].iter_rows(values_only=True))
+    rows = list(book["Vue SRANE"].iter_rows(values_only=True))
+    book.close()
+    return rows
 
 
 def test_xlsx_export_has_the_filtered_rows_and_every_domain(academie, schools):
