@@ -54,5 +54,6 @@ checklist.register(
         label=gettext_lazy("Campagnes Pix de 6e lancées"),
         order=71,
         status=checklist_status,
+        action=gettext_lazy("Voir les campagnes Pix"),
     )
 )

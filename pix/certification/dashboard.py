@@ -94,6 +94,7 @@ checklist.register(
         label=gettext_lazy("Sessions de certification Pix planifiées"),
         order=72,
         status=_checklist,
+        action=gettext_lazy("Planifier une session"),
     )
 )
 srane_columns.register(
