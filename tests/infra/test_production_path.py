@@ -141,6 +141,16 @@ def web(stack):
         process=gunicorn,
         log=log,
     )
+
+    # The master listens before its workers have loaded Django: wait until one answers, so a
+    # test's own timeout measures the request, not the boot (slow on a loaded CI machine).
+    def answers():
+        try:
+            return requests.get(f"{base}/sante/", headers=PROXIED, timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+    wait_for(answers, timeout=90, what="gunicorn answering", process=gunicorn, log=log)
     return base, port, env
 
 
