@@ -15,8 +15,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from rrupn.accounts.models import SraneLevel
-from rrupn.audit.services import audit_record
+from rrupn.audit.reference_admin import ReferenceAdmin, edits_reference_data
 
 from .models import (
     Campaign,
@@ -26,75 +25,6 @@ from .models import (
     KnownParcours,
     PixOrganisation,
 )
-
-
-def edits_reference_data(request) -> bool:
-    """Superusers, and staff accounts (admin access) of the académie SRANE."""
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(request, "_pix_srane_academie"):  # asked many times per admin page
-        request._pix_srane_academie = user.srane_scopes.filter(level=SraneLevel.ACADEMIE).exists()
-    return request._pix_srane_academie
-
-
-def _snapshot(obj, fields) -> dict:
-    return {name: str(getattr(obj, name) or "") for name in fields}
-
-
-class ReferenceAdmin(admin.ModelAdmin):
-    """Editable by the SRANE; each save and deletion leaves an audit row."""
-
-    audited_fields: list = []
-
-    def has_module_permission(self, request):
-        return edits_reference_data(request)
-
-    def has_view_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_add_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_change_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            before = _snapshot(type(obj).objects.get(pk=obj.pk), self.audited_fields)
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="reference.changed" if change else "reference.added",
-            obj=obj,
-            before=before,
-            after=_snapshot(obj, self.audited_fields),
-            summary=f"{obj._meta.verbose_name} : {obj}",
-        )
-
-    def delete_model(self, request, obj):
-        self._audit_deletion(request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self._audit_deletion(request, obj)
-        super().delete_queryset(request, queryset)
-
-    def _audit_deletion(self, request, obj):
-        audit_record(
-            actor=request.user,
-            action="reference.deleted",
-            obj=obj,
-            before=_snapshot(obj, self.audited_fields),
-            summary=f"{obj._meta.verbose_name} : {obj}",
-        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
