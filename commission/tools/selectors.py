@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from rrupn.accounts.models import SraneLevel
+from rrupn.audit import reference_admin
 from rrupn.establishments.models import Ent
 
 from ..models import RecommendedTool, ToolUsage
@@ -92,14 +92,5 @@ def comparison(own_ent_id: int | None = None, *, has_own: bool = True) -> tuple[
     return columns, _sections(rows)
 
 
-def edits_reference_data(request) -> bool:
-    """Superusers, and staff accounts (admin access) of the académie SRANE: the catalogue and
-    the training topics are académie-wide reference data the SRANE keeps up to date."""
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(request, "_srane_academie"):  # asked many times per admin page
-        request._srane_academie = user.srane_scopes.filter(level=SraneLevel.ACADEMIE).exists()
-    return request._srane_academie
+# The catalogue and the training topics are académie-wide reference data the SRANE keeps up to date.
+edits_reference_data = reference_admin.edits_reference_data
