@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from rrupn.audit.services import audit_record
+from rrupn.audit.reference_admin import ReferenceAdmin
 
 from .models import (
     CampaignReminder,
@@ -23,57 +23,6 @@ from .models import (
     Public,
     RespAffectation,
 )
-from .subscriptions.selectors import edits_catalogue
-
-
-def _snapshot(obj, fields) -> dict:
-    return {name: str(getattr(obj, name) or "") for name in fields}
-
-
-class ReferenceAdmin(admin.ModelAdmin):
-    """Editable by the SRANE; each save and deletion leaves an audit row."""
-
-    audited_fields: list = []
-
-    def has_module_permission(self, request):
-        return edits_catalogue(request)
-
-    def has_view_permission(self, request, obj=None):
-        return edits_catalogue(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            before = _snapshot(type(obj).objects.get(pk=obj.pk), self.audited_fields)
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="reference.changed" if change else "reference.added",
-            obj=obj,
-            before=before,
-            after=_snapshot(obj, self.audited_fields),
-            summary=f"{obj._meta.verbose_name} : {obj}",
-        )
-
-    def delete_model(self, request, obj):
-        self._audit_deletion(request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self._audit_deletion(request, obj)
-        super().delete_queryset(request, queryset)
-
-    def _audit_deletion(self, request, obj):
-        audit_record(
-            actor=request.user,
-            action="reference.deleted",
-            obj=obj,
-            before=_snapshot(obj, self.audited_fields),
-            summary=f"{obj._meta.verbose_name} : {obj}",
-        )
 
 
 class GarResourceForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from gar.models import UNLIMITED, GarResource, GarSubscription, Origin, Public
-from rrupn.accounts.models import SraneLevel
+from rrupn.audit import reference_admin
 from rrupn.establishments.models import SchoolYear
 
 from .rules import licence_count_given
@@ -114,14 +114,5 @@ def srane_catalogue(*, departments, school_year, origin: str = ""):
     return resources.order_by("title")
 
 
-def edits_catalogue(request) -> bool:
-    """Superusers, and staff accounts (admin access) of the académie SRANE, keep the
-    catalogue up to date in the admin (the same rule as the commission's reference data)."""
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    if not hasattr(request, "_gar_srane_academie"):  # asked many times per admin page
-        request._gar_srane_academie = user.srane_scopes.filter(level=SraneLevel.ACADEMIE).exists()
-    return request._gar_srane_academie
+# The same rule as the commission's reference data: superusers and académie SRANE staff.
+edits_catalogue = reference_admin.edits_reference_data
