@@ -50,6 +50,18 @@ def _strict_templates(settings):
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = Strict("%s")
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in French: a request made in English by an earlier test leaves English
+    active in the thread (the locale middleware activates, nothing deactivates), which made
+    in-process French assertions depend on the random test order."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
 # The data migrations that load reference data (their `load(apps, schema_editor)` is idempotent).
 REFERENCE_DATA_MIGRATIONS = [
     "rrupn.establishments.migrations.0002_reference_data",
