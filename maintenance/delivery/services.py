@@ -70,8 +70,17 @@ def _ticket_update(ticket_id: int, **fields) -> None:
     )
 
 
+# A followup goes after its ticket: GLPI needs the ticket's id, an e-mail reply its subject.
+WAITS_FOR_TICKET = Q(followup__isnull=False, ticket__external_ref="")
+
+
 def delivery_send(delivery_id: int) -> str:
-    """Claims and sends one delivery; returns its resulting status (or "" if not claimed)."""
+    """Claims and sends one delivery; returns its resulting status (or "" if not claimed).
+
+    A followup whose ticket has not reached its helpdesk yet stays queued, unclaimed and with
+    no attempt counted: the ticket's own success queues it."""
+    if Delivery.objects.filter(WAITS_FOR_TICKET, pk=delivery_id).exists():
+        return ""
     if not delivery_claim(delivery_id):
         return ""
     delivery = Delivery.objects.select_related(
@@ -112,7 +121,19 @@ def delivery_send(delivery_id: int) -> str:
             establishment=delivery.ticket.establishment,
             summary=f"{delivery.ticket.reference} transmis à {delivery.channel} ({external_ref})",
         )
+        _followups_release(delivery.ticket_id)
     return DeliveryStatus.SENT
+
+
+def _followups_release(ticket_id: int) -> None:
+    """The followups that waited for their ticket go now (queued at commit)."""
+    from .tasks import deliver
+
+    waiting = Delivery.objects.filter(
+        ticket_id=ticket_id, followup__isnull=False, status=DeliveryStatus.QUEUED
+    ).values_list("pk", flat=True)
+    for pk in waiting:
+        deliver.delay(pk)
 
 
 def _followup_sent(delivery, external_ref: str) -> str:
@@ -208,7 +229,7 @@ def deliveries_sweep(*, now=None) -> list[int]:
     due_rows = Delivery.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         status=DeliveryStatus.QUEUED,
-    )
+    ).exclude(WAITS_FOR_TICKET)
     due = list(due_rows.values_list("pk", flat=True))
     # Released: the worker's claim no longer waits for a time the sweeper judged past.
     Delivery.objects.filter(pk__in=due, status=DeliveryStatus.QUEUED).update(next_attempt_at=None)

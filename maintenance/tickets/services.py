@@ -245,6 +245,12 @@ def _hand_to_delivery(ticket) -> Delivery:
     )
     if manual:
         return delivery
+    # Followups written while the ticket waited (RRUPN, head) leave with it: queued now, sent
+    # by the worker once the helpdesk has the ticket itself.
+    Delivery.objects.bulk_create(
+        Delivery(ticket=ticket, followup=followup, channel=ticket.channel)
+        for followup in ticket.followups.filter(deliveries=None)
+    )
     try:
         from maintenance.delivery.services import delivery_enqueue
     except ImportError:
@@ -413,8 +419,10 @@ def ticket_followup_add(*, ticket, user, roles, content: str) -> Followup:
         )
         from maintenance.delivery.services import delivery_enqueue
 
-        delivery_enqueue(delivery=delivery)
+        delivery_enqueue(delivery=delivery)  # held by the worker until the ticket is there
         summary = f"Suivi ajouté, envoyé à {sent_with.channel}"
+    elif ticket.status in (TicketStatus.TO_RRUPN, TicketStatus.AWAITING_HEAD):
+        summary = "Suivi ajouté (il partira avec l'incident)"
     else:
         summary = "Suivi ajouté (conservé dans le portail)"
     audit_record(

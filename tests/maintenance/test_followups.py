@@ -10,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from maintenance.delivery.services import deliveries_sweep
 from maintenance.models import (
@@ -219,3 +220,108 @@ def test_ticket_page_queries_do_not_grow_with_followups(client, school, sent_tic
         q["sql"] for q in ten.captured_queries
     ]
     assert page.count("Échec — réessayer") == 10
+
+
+# --- followups written before the ticket has left the portal -----------------------------------
+
+
+@pytest.fixture
+def region_glpi(glpi):
+    """The Région's GLPI channel of the Limoges routing table, pointed at the fake GLPI."""
+    from maintenance.delivery.crypto import encrypt
+    from maintenance.models import ChannelCredential
+
+    channel = Channel.objects.get(code="glpi-region")
+    channel.url = glpi.url
+    channel.save()
+    ChannelCredential.objects.update_or_create(
+        channel=channel,
+        establishment=None,
+        name="app_token",
+        defaults={"ciphertext": encrypt("app-secret")},
+    )
+    return channel
+
+
+def lycee_ticket(lycee, user, roles, title="Wifi du CDI coupé"):
+    from maintenance.models import TicketCategory
+    from maintenance.tickets.services import TicketData, ticket_report
+
+    category = TicketCategory.objects.get(code="reseau-etablissement")
+    data = TicketData(
+        category=category,
+        title=title,
+        description="Plus de réseau au CDI.",
+        room="CDI",
+        equipment="Borne wifi",
+        urgency="high",
+    )
+    return ticket_report(establishment=lycee, user=user, roles=roles, data=data, submit=True)
+
+
+def test_followup_written_while_the_ticket_waits_for_the_head_leaves_right_after_it(
+    client, glpi, region_glpi, media, django_capture_on_commit_callbacks
+):
+    from rrupn.accounts.models import Role
+    from tests.factories import EstablishmentFactory
+
+    lycee = EstablishmentFactory(name="Lycée Cabanis", department_code="19", kind="lycee")
+    user_token(region_glpi, lycee)
+    rrupn, head = make_persona("rrupn", lycee), make_persona("head", lycee)
+    ticket = lycee_ticket(lycee, rrupn, {Role.RRUPN})
+    assert ticket.status == TicketStatus.AWAITING_HEAD
+
+    client.force_login(rrupn)
+    page = post_followup(
+        client, ticket, "Le CDI est fermé le mercredi.", django_capture_on_commit_callbacks
+    ).content.decode()
+    assert "Partira avec l’incident" in html.unescape(page)
+    assert not Delivery.objects.exists() and not glpi.requests
+    assert AuditEntry.objects.get(action="ticket.followup").summary == (
+        "Suivi ajouté (il partira avec l'incident)"
+    )
+
+    client.force_login(head)
+    glpi.down()  # the head forwards while the Région's GLPI is down: both wait, nothing lost
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("maintenance:tickets_forward", args=[lycee.uai, ticket.pk]))
+    assert response.status_code == 302
+    ticket_row = Delivery.objects.get(followup=None)
+    followup_row = Delivery.objects.get(followup__isnull=False)
+    assert ticket_row.status == followup_row.status == DeliveryStatus.QUEUED
+    assert followup_row.attempts == 0  # not tried before its ticket: no attempt wasted
+    page = client.get(reverse("maintenance:tickets_detail", args=[lycee.uai, ticket.pk]))
+    assert "partira juste après l’incident" in html.unescape(page.content.decode())
+
+    glpi.up()
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries_sweep(now=ticket_row.next_attempt_at + timedelta(seconds=1))
+    ticket.refresh_from_db()
+    followup_row.refresh_from_db()
+    assert ticket.status == TicketStatus.SENT and followup_row.status == DeliveryStatus.SENT
+    posts = [r for r in glpi.requests if r[0] == "POST" and r[1] in ("Ticket", "ITILFollowup")]
+    assert posts == [("POST", "Ticket"), ("POST", "ITILFollowup")]  # the ticket first, once each
+    [sent] = glpi.followups
+    assert sent["items_id"] == int(ticket.external_ref)
+    assert "Le CDI est fermé le mercredi." in sent["content"]
+
+
+def test_a_followup_queued_before_its_ticket_is_not_swept_early(
+    client, school, glpi, media, django_capture_on_commit_callbacks
+):
+    channel = glpi_channel(glpi.url)
+    user_token(channel, school)
+    glpi.down()
+    ticket = make_ticket(channel, establishment=school)
+    enqueue(ticket, django_capture_on_commit_callbacks)
+    assert ticket.status == TicketStatus.QUEUED and not ticket.external_ref
+    client.force_login(make_persona("rrupn", school))
+    post_followup(client, ticket, "Toujours rien.", django_capture_on_commit_callbacks)
+    followup_row = Delivery.objects.get(followup__isnull=False)
+    later = timezone.now() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = deliveries_sweep(now=later)
+    assert followup_row.pk not in swept  # still down: the ticket is tried, its followup waits
+    followup_row.refresh_from_db()
+    assert (followup_row.status, followup_row.attempts) == (DeliveryStatus.QUEUED, 0)
+    assert not glpi.followups
