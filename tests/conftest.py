@@ -62,6 +62,19 @@ def _french_by_default():
     translation.activate("fr")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """SQLite hands out the primary keys of rolled-back rows again, so a cached SRANE state
+    keyed on ids could leak into a later test. (On PostgreSQL ids are never reused, and the
+    Redis db is flushed by CI before the run; it also carries the broker's queues.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+
+
 # The data migrations that load reference data (their `load(apps, schema_editor)` is idempotent).
 REFERENCE_DATA_MIGRATIONS = [
     "rrupn.establishments.migrations.0002_reference_data",
