@@ -37,6 +37,7 @@ class ChannelKind(models.TextChoices):
 class GlpiFlavour(models.TextChoices):
     LEGACY = "legacy", _("GLPI 9.5 ou 10 (API REST historique)")
     GLPI11 = "glpi11", _("GLPI 11 (API REST historique, champ externalid)")
+    GLPI11_HL = "glpi11_hl", _("GLPI 11 (API v2 haut niveau, OAuth2)")
 
 
 class Channel(models.Model):
@@ -48,7 +49,15 @@ class Channel(models.Model):
     collectivite = models.ForeignKey(
         Collectivite, models.PROTECT, null=True, blank=True, verbose_name=_("collectivité")
     )
-    url = models.URLField(_("adresse du service"), blank=True)
+    url = models.URLField(
+        _("adresse du service"),
+        blank=True,
+        help_text=_(
+            "GLPI, API historique : l’adresse de l’API, terminée par /apirest.php ou "
+            "/api.php/v1. GLPI 11, API v2 : la racine du GLPI (ou …/api.php ; /api.php/v2 et "
+            "la barre finale sont retirés)."
+        ),
+    )
     email_to = models.EmailField(_("adresse de courriel"), blank=True)
     instructions = models.TextField(_("consignes"), blank=True)
     glpi_flavour = models.CharField(
@@ -58,7 +67,10 @@ class Channel(models.Model):
         default=GlpiFlavour.LEGACY,
         help_text=_(
             "GLPI 11 : la référence du portail est écrite dans le champ externalid du ticket "
-            "et un nouvel essai cherche le ticket par ce champ. Canaux GLPI seulement."
+            "et un nouvel essai cherche le ticket par ce champ. API v2 (OAuth2) : pour un GLPI 11 "
+            "dont l’API historique est désactivée ; le SRANE saisit le client OAuth, chaque "
+            "chef d’établissement l’identifiant et le mot de passe GLPI de l’établissement. "
+            "Canaux GLPI seulement."
         ),
     )
 
