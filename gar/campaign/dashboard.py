@@ -136,6 +136,8 @@ checklist.register(
         order=31,
         status=_assignments_status,
         action=_("Marquer les affectations faites"),
+        # The date the SRANE sets on the GAR campaign (or its default), not a second one.
+        deadline=lambda school_year: campaign_of(school_year).due_on,
     )
 )
 inbox.register(

@@ -35,7 +35,8 @@ class ChecklistDeadlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(item.key, item.label) for item in checklist]
+        # An item whose app owns its date (the GAR campaign's) is set there, not here.
+        choices = [(item.key, item.label) for item in checklist if item.deadline is None]
         current = self.instance.item_key if self.instance.pk else ""
         if current and current not in dict(choices):
             choices.append((current, current))  # an item no app registers any more

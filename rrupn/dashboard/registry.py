@@ -33,6 +33,9 @@ class ChecklistItem:
     status: Callable
     # What the link of the status does, e.g. "Composer la commission" (optional).
     action: str = ""
+    # (school_year) -> date: a due date the app itself owns (the GAR campaign's), which wins
+    # over the checklist's reference data so one date shows everywhere (optional).
+    deadline: Callable | None = None
 
 
 @dataclass(frozen=True)

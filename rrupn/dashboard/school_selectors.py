@@ -41,6 +41,7 @@ def checklist_deadlines(school_year) -> dict[str, datetime.date]:
     """{item key: due date} for the year, from the reference data (one query).
 
     A year the SRANE has not given any date yet reuses the previous year's, one year later.
+    An item whose app owns its date (the GAR campaign's) takes that one.
     """
     start = school_year.start_year
     rows = list(
@@ -48,10 +49,13 @@ def checklist_deadlines(school_year) -> dict[str, datetime.date]:
             school_year__start_year__in=(start, start - 1)
         ).values_list("school_year__start_year", "item_key", "due_on")
     )
-    own = {key: due for year, key, due in rows if year == start}
-    if own:
-        return own
-    return {key: _shift_one_year(due) for year, key, due in rows if year == start - 1}
+    deadlines = {key: due for year, key, due in rows if year == start}
+    if not deadlines:
+        deadlines = {key: _shift_one_year(due) for year, key, due in rows if year == start - 1}
+    for item in checklist:
+        if item.deadline is not None:
+            deadlines[item.key] = item.deadline(school_year)
+    return deadlines
 
 
 # --- checklist ---------------------------------------------------------------------------------

@@ -131,8 +131,28 @@ def test_a_year_without_deadlines_reuses_the_previous_year_one_year_later():
     # Once the year has its own dates, the previous year's are not used any more.
     deadline("training_needs", datetime.date(current.start_year, 11, 30))
     assert checklist_deadlines(current) == {
-        "training_needs": datetime.date(current.start_year, 11, 30)
+        "training_needs": datetime.date(current.start_year, 11, 30),
+        "gar_assignments_done": datetime.date(current.start_year, 9, 30),  # the GAR campaign's
     }
+
+
+def test_gar_assignments_are_due_on_the_gar_campaigns_date_only(client):
+    """One date everywhere: the checklist shows the due date the SRANE set on the campaign,
+    and the deadlines admin does not offer a second one for that item."""
+    from gar.models import GarCampaign
+    from rrupn.dashboard.admin import ChecklistDeadlineForm
+
+    current = SchoolYear.current()
+    assert not ChecklistDeadline.objects.filter(item_key="gar_assignments_done").exists()
+    assert checklist_deadlines(current)["gar_assignments_done"] == datetime.date(
+        current.start_year, 9, 30
+    )  # the campaign's default until the SRANE sets it
+    GarCampaign.objects.create(school_year=current, due_on=datetime.date(current.start_year, 10, 9))
+    assert checklist_deadlines(current)["gar_assignments_done"] == datetime.date(
+        current.start_year, 10, 9
+    )
+    keys = dict(ChecklistDeadlineForm().fields["item_key"].choices)
+    assert "gar_responsables" in keys and "gar_assignments_done" not in keys
 
 
 def test_the_dashboard_shows_each_item_with_its_deadline_state_and_action(client, school):

@@ -4,7 +4,8 @@ The guide (RRUPN 2023, académie de Limoges) places the designation, the mission
 GAR responsables and assignments at the start of the year ("à chaque début d'année scolaire"),
 the commission at the first term, training needs and the RGPD register before the winter, the
 Pix certification sessions in the spring. Later years reuse these dates shifted by one year
-until the SRANE sets their own in the admin.
+until the SRANE sets their own in the admin. (GAR assignments take the GAR campaign's own due
+date, see 0004.)
 """
 
 import datetime
@@ -18,7 +19,6 @@ DEFAULTS = {
     "gar_responsables": (9, 30, 0),
     "mission_letter": (10, 15, 0),
     "commission_composed": (10, 15, 0),
-    "gar_assignments_done": (10, 15, 0),
     "commission_validated": (11, 15, 0),
     "training_needs": (11, 30, 0),
     "commission_met_this_term": (12, 15, 0),
