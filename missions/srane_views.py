@@ -63,8 +63,11 @@ def letter_exports(request):
         else:
             messages.success(
                 request,
-                f"Export des lettres de mission ({export.scope_label}, {year.label}) lancé : "
-                "l'archive sera proposée ici une fois prête.",
+                _(
+                    "Export des lettres de mission (%(scope)s, %(year)s) lancé : "
+                    "l'archive sera proposée ici une fois prête."
+                )
+                % {"scope": export.scope_label, "year": year.label},
             )
         return redirect("missions_srane:exports")
     exports = LetterExport.objects.filter(created_by=request.user).select_related("school_year")
@@ -116,7 +119,7 @@ def letter_export_status(request, export_id):
 def letter_export_download(request, export_id):
     export = _my_export(request, export_id)
     if export.status != ExportStatus.READY or not export.file:
-        messages.info(request, "Cette archive n'est pas encore prête.")
+        messages.info(request, _("Cette archive n'est pas encore prête."))
         return redirect("missions_srane:exports")
     return FileResponse(
         export.file.open("rb"),

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rrupn.access.capabilities import requires
@@ -66,7 +68,7 @@ def letter_create(request, uai):
         except services.LetterError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Brouillon de lettre de mission enregistré.")
+            messages.success(request, _("Brouillon de lettre de mission enregistré."))
             return _detail(letter)
     return render(request, "missions/form.html", {"form": form, "letter": None})
 
@@ -76,7 +78,7 @@ def letter_create(request, uai):
 def letter_edit(request, uai, pk):
     letter = _letter(request, pk)
     if not letter.is_editable:
-        messages.error(request, "Cette lettre n'est plus modifiable à son état actuel.")
+        messages.error(request, _("Cette lettre n'est plus modifiable à son état actuel."))
         return _detail(letter)
     form = _form(request, letter=letter)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +93,7 @@ def letter_edit(request, uai, pk):
         except services.LetterError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Lettre de mission enregistrée.")
+            messages.success(request, _("Lettre de mission enregistrée."))
             return _detail(letter)
     return render(request, "missions/form.html", {"form": form, "letter": letter})
 
@@ -181,11 +183,13 @@ def letter_transition(request, uai, pk, action):
 
 
 DONE_MESSAGES = {
-    "proposer": "Lettre proposée : l'autre partie est prévenue par courriel.",
-    "demander-des-modifications": "Demande de modifications envoyée.",
-    "signer": "Lettre signée. Le RRUPN est prévenu et doit maintenant l'accepter.",
-    "accepter": "Lettre acceptée : vous êtes RRUPN de l'établissement pour l'année scolaire.",
-    "avenant": "Avenant créé en brouillon à partir de la lettre en vigueur.",
+    "proposer": gettext_lazy("Lettre proposée : l'autre partie est prévenue par courriel."),
+    "demander-des-modifications": gettext_lazy("Demande de modifications envoyée."),
+    "signer": gettext_lazy("Lettre signée. Le RRUPN est prévenu et doit maintenant l'accepter."),
+    "accepter": gettext_lazy(
+        "Lettre acceptée : vous êtes RRUPN de l'établissement pour l'année scolaire."
+    ),
+    "avenant": gettext_lazy("Avenant créé en brouillon à partir de la lettre en vigueur."),
 }
 
 
@@ -194,7 +198,7 @@ DONE_MESSAGES = {
 def letter_pdf(request, uai, pk):
     letter = _letter(request, pk)
     if not letter.pdf_is_current:
-        messages.info(request, "Le PDF de cette version n'est pas encore prêt.")
+        messages.info(request, _("Le PDF de cette version n'est pas encore prêt."))
         return _detail(letter)
     return FileResponse(
         letter.pdf.open("rb"),
@@ -209,10 +213,10 @@ def letter_pdf(request, uai, pk):
 def letter_pdf_retry(request, uai, pk):
     letter = _letter(request, pk)
     if letter.state in (LetterState.DRAFT, LetterState.PROPOSED, LetterState.CHANGES_REQUESTED):
-        messages.error(request, "Le PDF n'est produit qu'une fois la lettre signée.")
+        messages.error(request, _("Le PDF n'est produit qu'une fois la lettre signée."))
     elif letter.pdf_status == PdfStatus.PENDING:
-        messages.info(request, "Le PDF est déjà en cours de production.")
+        messages.info(request, _("Le PDF est déjà en cours de production."))
     else:
         services.letter_pdf_request(letter)
-        messages.success(request, "Production du PDF relancée.")
+        messages.success(request, _("Production du PDF relancée."))
     return _detail(letter)

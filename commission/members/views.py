@@ -5,6 +5,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rrupn.access.capabilities import requires, roles_grant
@@ -27,7 +29,7 @@ def _commission_or_home(request):
     """The commission of the current year, or None after sending the person home."""
     commission = selectors.commission_of(request.establishment, request.school_year)
     if commission is None:
-        messages.info(request, "Créez d'abord la commission numérique de l'année.")
+        messages.info(request, _("Créez d'abord la commission numérique de l'année."))
     return commission
 
 
@@ -39,8 +41,10 @@ def _warn_if_unvalidated(request, was_validated: bool) -> None:
     if was_validated:
         messages.warning(
             request,
-            "La composition avait été validée : ce changement lève la validation. "
-            "Soumettez-la de nouveau au chef d'établissement.",
+            _(
+                "La composition avait été validée : ce changement lève la validation. "
+                "Soumettez-la de nouveau au chef d'établissement."
+            ),
         )
 
 
@@ -103,9 +107,9 @@ def commission_create(request, uai):
         except services.CommissionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Commission numérique créée : ajoutez ses membres.")
+            messages.success(request, _("Commission numérique créée : ajoutez ses membres."))
     else:
-        messages.error(request, "Choisissez la modalité de la commission.")
+        messages.error(request, _("Choisissez la modalité de la commission."))
     return _home(request)
 
 
@@ -130,7 +134,9 @@ def member_add(request, uai):
             except services.CommissionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"{member} ajouté(e) à la commission.")
+                messages.success(
+                    request, _("%(member)s ajouté(e) à la commission.") % {"member": member}
+                )
                 _warn_if_unvalidated(request, was_validated)
                 return _home(request)
     else:
@@ -155,7 +161,7 @@ def member_remove(request, uai, member_id):
     except services.CommissionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{member} retiré(e) de la commission.")
+        messages.success(request, _("%(member)s retiré(e) de la commission.") % {"member": member})
         _warn_if_unvalidated(request, was_validated)
     return _home(request)
 
@@ -173,7 +179,8 @@ def composition_submit(request, uai):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, "Composition soumise : elle attend la validation du chef d'établissement."
+                request,
+                _("Composition soumise : elle attend la validation du chef d'établissement."),
             )
     return _home(request)
 
@@ -193,7 +200,7 @@ def composition_validate(request, uai):
         except services.CommissionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Composition de la commission validée.")
+            messages.success(request, _("Composition de la commission validée."))
     back = safe_next(request)  # e.g. the head's inbox, where the decision was taken
     return redirect(back) if back else _home(request)
 
@@ -250,7 +257,7 @@ def meeting_create(request, uai):
         except services.CommissionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Réunion enregistrée.")
+            messages.success(request, _("Réunion enregistrée."))
             return _meeting_page(meeting)
     return render(request, "commission/members/meeting_form.html", {"form": form, "meeting": None})
 
@@ -272,7 +279,7 @@ def meeting_edit(request, uai, meeting_id):
             except services.CommissionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Réunion modifiée.")
+                messages.success(request, _("Réunion modifiée."))
                 return _meeting_page(meeting)
     else:
         form = MeetingForm(initial=MeetingForm.initial_from(meeting))
@@ -350,7 +357,7 @@ def meeting_attendance(request, uai, meeting_id):
     if not form.is_valid():
         messages.error(
             request,
-            "Indiquez pour chaque membre : présent, excusé ou absent. Rien n'a été enregistré.",
+            _("Indiquez pour chaque membre : présent, excusé ou absent. Rien n'a été enregistré."),
         )
         return _meeting_page(meeting)
     try:
@@ -363,7 +370,7 @@ def meeting_attendance(request, uai, meeting_id):
     except services.CommissionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Présences enregistrées.")
+        messages.success(request, _("Présences enregistrées."))
     return _meeting_page(meeting)
 
 
@@ -373,7 +380,7 @@ def meeting_minutes(request, uai, meeting_id):
     meeting = _meeting(request, meeting_id)
     form = MinutesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Compte rendu trop long (50 000 caractères au plus).")
+        messages.error(request, _("Compte rendu trop long (50 000 caractères au plus)."))
         return _meeting_page(meeting)
     try:
         services.minutes_save(
@@ -385,7 +392,7 @@ def meeting_minutes(request, uai, meeting_id):
     except services.CommissionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Compte rendu enregistré.")
+        messages.success(request, _("Compte rendu enregistré."))
     return _meeting_page(meeting)
 
 
@@ -400,7 +407,12 @@ def meeting_invite(request, uai, meeting_id):
     else:
         messages.success(
             request,
-            f"Invitation envoyée à {len(recipients)} membre(s), avec le fichier agenda (.ics).",
+            ngettext(
+                "Invitation envoyée à %(count)s membre(s), avec le fichier agenda (.ics).",
+                "Invitation envoyée à %(count)s membre(s), avec le fichier agenda (.ics).",
+                len(recipients),
+            )
+            % {"count": len(recipients)},
         )
     return _meeting_page(meeting)
 
@@ -424,7 +436,7 @@ def meeting_action_create(request, uai, meeting_id):
     except services.CommissionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Action ajoutée aux décisions de la réunion.")
+        messages.success(request, _("Action ajoutée aux décisions de la réunion."))
     return _meeting_page(meeting)
 
 
@@ -433,7 +445,7 @@ def meeting_action_create(request, uai, meeting_id):
 def meeting_minutes_pdf(request, uai, meeting_id):
     meeting = _meeting(request, meeting_id)
     if not _pdf_current(meeting):
-        messages.info(request, "Le PDF du compte rendu n'est pas encore prêt.")
+        messages.info(request, _("Le PDF du compte rendu n'est pas encore prêt."))
         return _meeting_page(meeting)
     day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
     return FileResponse(
@@ -449,16 +461,16 @@ def meeting_minutes_pdf(request, uai, meeting_id):
 def meeting_minutes_pdf_request(request, uai, meeting_id):
     meeting = _meeting(request, meeting_id)
     if meeting.minutes_pdf_status == "pending":
-        messages.info(request, "Le PDF est déjà en cours de production.")
+        messages.info(request, _("Le PDF est déjà en cours de production."))
     elif _pdf_current(meeting):
-        messages.info(request, "Le PDF est à jour.")
+        messages.info(request, _("Le PDF est à jour."))
     else:
         try:
             services.minutes_pdf_request(meeting=meeting, user=request.user)
         except services.CommissionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Export PDF du compte rendu lancé.")
+            messages.success(request, _("Export PDF du compte rendu lancé."))
     return _meeting_page(meeting)
 
 
@@ -497,7 +509,7 @@ def action_status(request, uai, action_id):
     )
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "État inconnu.")
+        messages.error(request, _("État inconnu."))
     else:
         try:
             services.action_set_status(action=action, user=request.user, **form.cleaned_data)
@@ -505,7 +517,9 @@ def action_status(request, uai, action_id):
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, f"Action « {action.title} » : {action.get_status_display().lower()}."
+                request,
+                _("Action « %(title)s » : %(status)s.")
+                % {"title": action.title, "status": action.get_status_display().lower()},
             )
     back = request.POST.get("back", "")
     if (

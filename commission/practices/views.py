@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commission.models import RemarkablePractice
@@ -67,7 +68,7 @@ def _save(request, practice=None):
         except services.PracticeError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Pratique remarquable enregistrée.")
+            messages.success(request, _("Pratique remarquable enregistrée."))
             return _to_list(request)
     return render(request, "commission/practices/form.html", {"form": form, "practice": practice})
 
@@ -93,7 +94,9 @@ def practice_share(request, uai, practice_id):
     except services.PracticeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"« {practice.title} » est partagée avec le SRANE.")
+        messages.success(
+            request, _("« %(title)s » est partagée avec le SRANE.") % {"title": practice.title}
+        )
     return _to_list(request)
 
 
@@ -106,7 +109,10 @@ def practice_unshare(request, uai, practice_id):
     except services.PracticeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"« {practice.title} » n'est plus partagée avec le SRANE.")
+        messages.success(
+            request,
+            _("« %(title)s » n'est plus partagée avec le SRANE.") % {"title": practice.title},
+        )
     return _to_list(request)
 
 

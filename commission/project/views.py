@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrupn.access.capabilities import requires
@@ -62,7 +63,10 @@ def axis_create(request, uai):
         except services.ProjectError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Axe « {axis.title} » ajouté au projet numérique.")
+            messages.success(
+                request,
+                _("Axe « %(title)s » ajouté au projet numérique.") % {"title": axis.title},
+            )
             return _to_project(request)
     return _form_page(request, form, title="Nouvel axe du projet numérique")
 
@@ -83,7 +87,7 @@ def axis_edit(request, uai, axis_id):
         except services.ProjectError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Axe enregistré.")
+            messages.success(request, _("Axe enregistré."))
             return _to_project(request)
     return _form_page(request, form, title=f"Modifier l'axe « {axis.title} »", axis=axis)
 
@@ -99,7 +103,9 @@ def indicator_create(request, uai, axis_id):
         except services.ProjectError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Indicateur « {indicator.name} » ajouté.")
+            messages.success(
+                request, _("Indicateur « %(name)s » ajouté.") % {"name": indicator.name}
+            )
             return _to_project(request)
     return _form_page(request, form, title=f"Nouvel indicateur — axe « {axis.title} »", axis=axis)
 
@@ -116,7 +122,7 @@ def indicator_edit(request, uai, indicator_id):
         except services.ProjectError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Indicateur enregistré.")
+            messages.success(request, _("Indicateur enregistré."))
             return _to_project(request)
     return _form_page(
         request,
@@ -145,10 +151,13 @@ def value_add(request, uai, indicator_id):
         except services.ProjectError as exc:
             form.add_error(None, str(exc))
         else:
-            verb = "corrigée" if replaced else "enregistrée"
+            if replaced:
+                text = _("Valeur %(value)s corrigée au %(day)s.")
+            else:
+                text = _("Valeur %(value)s enregistrée au %(day)s.")
             messages.success(
                 request,
-                f"Valeur {number_label(row.value)} {verb} au {day_label(row.measured_on)}.",
+                text % {"value": number_label(row.value), "day": day_label(row.measured_on)},
             )
             return redirect("commission:project_values", uai=uai, indicator_id=indicator.pk)
     indicator = (

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commission.models import PurchaseProposal, PurchaseState
@@ -58,7 +59,7 @@ def purchase_create(request, uai):
         else:
             messages.success(
                 request,
-                "Proposition d'achat enregistrée : la direction la voit dans ses validations.",
+                _("Proposition d'achat enregistrée : la direction la voit dans ses validations."),
             )
             return redirect(_detail_url(proposal))
     return render(request, "commission/purchases/form.html", {"form": form})
@@ -113,6 +114,9 @@ def purchase_decide(request, uai, purchase_id):
     except services.PurchaseError as exc:
         messages.error(request, str(exc))
     else:
-        done = "acceptée" if form.approve else "refusée"
-        messages.success(request, f"Proposition d'achat {done} : son auteur est prévenu.")
+        if form.approve:
+            text = _("Proposition d'achat acceptée : son auteur est prévenu.")
+        else:
+            text = _("Proposition d'achat refusée : son auteur est prévenu.")
+        messages.success(request, text)
     return redirect_next(request, _detail_url(proposal))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrupn.access.capabilities import requires
@@ -65,14 +66,17 @@ def rgpd_create(request, uai):
             except services.RegisterError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Traitement « {activity.name} » ajouté au registre.")
+                messages.success(
+                    request,
+                    _("Traitement « %(name)s » ajouté au registre.") % {"name": activity.name},
+                )
                 return _to_register(request)
         suggestion = None
     else:
         key = request.GET.get("modele", "")
         initial = suggestion_initial(key, request.establishment)
         if key and initial is None:
-            messages.error(request, "Ce modèle de traitement n'existe pas.")
+            messages.error(request, _("Ce modèle de traitement n'existe pas."))
         suggestion = SUGGESTIONS[key][0] if initial else None
         form = ActivityForm(initial=initial or {})
     return render(
@@ -100,7 +104,9 @@ def rgpd_edit(request, uai, activity_id):
             except services.RegisterError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Traitement « {activity.name} » enregistré.")
+                messages.success(
+                    request, _("Traitement « %(name)s » enregistré.") % {"name": activity.name}
+                )
                 return _to_register(request)
     else:
         form = ActivityForm(activity=activity)
@@ -117,6 +123,9 @@ def rgpd_delete(request, uai, activity_id):
         except services.RegisterError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Traitement « {activity.name} » retiré du registre.")
+            messages.success(
+                request,
+                _("Traitement « %(name)s » retiré du registre.") % {"name": activity.name},
+            )
         return _to_register(request)
     return render(request, "commission/rgpd/delete.html", {"activity": activity})

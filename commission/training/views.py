@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrupn.access import capabilities as caps
@@ -65,7 +66,7 @@ def need_create(request, uai):
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Besoin de formation enregistré.")
+            messages.success(request, _("Besoin de formation enregistré."))
             return _to_training(request)
     return _form_page(request, form, title="Nouveau besoin de formation")
 
@@ -81,7 +82,7 @@ def need_edit(request, uai, need_id):
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Besoin de formation enregistré.")
+            messages.success(request, _("Besoin de formation enregistré."))
             return _to_training(request)
     return _form_page(request, form, title="Modifier le besoin de formation")
 
@@ -129,7 +130,9 @@ def action_create(request, uai):
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, f"{action.get_kind_display()} « {action.title} » enregistré(e)."
+                request,
+                _("%(kind)s « %(title)s » enregistré(e).")
+                % {"kind": action.get_kind_display(), "title": action.title},
             )
             return _to_training(request)
     return _form_page(request, form, title="Nouvelle action de formation")
@@ -148,7 +151,7 @@ def action_edit(request, uai, training_action_id):
         except services.TrainingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Action de formation enregistrée.")
+            messages.success(request, _("Action de formation enregistrée."))
             return _to_training(request)
     return _form_page(request, form, title=f"Modifier « {action.title} »")
 

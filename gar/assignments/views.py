@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gar.models import AssignmentType, Public, TargetKind
@@ -121,8 +123,12 @@ def assign_divisions(request, uai, subscription_id):
             licences = sum(a.licences for a in made)
             messages.success(
                 request,
-                f"Affecté à {', '.join(a.division.code for a in made)} : "
-                f"{licences} licence(s) élève(s) utilisée(s).",
+                ngettext(
+                    "Affecté à %(divisions)s : %(count)s licence(s) élève(s) utilisée(s).",
+                    "Affecté à %(divisions)s : %(count)s licence(s) élève(s) utilisée(s).",
+                    licences,
+                )
+                % {"divisions": ", ".join(a.division.code for a in made), "count": licences},
             )
             return redirect(_detail_url(request, subscription))
     return _detail(request, subscription, divisions_form=form)
@@ -145,7 +151,15 @@ def assign_teachers(request, uai, subscription_id):
         except services.AssignmentError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Affecté à {len(made)} enseignant(s).")
+            messages.success(
+                request,
+                ngettext(
+                    "Affecté à %(count)s enseignant(s).",
+                    "Affecté à %(count)s enseignant(s).",
+                    len(made),
+                )
+                % {"count": len(made)},
+            )
             return redirect(_detail_url(request, subscription))
     return _detail(request, subscription, teachers_form=form)
 
@@ -159,7 +173,7 @@ def assign_establishment(request, uai, subscription_id):
     except services.AssignmentError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Abonnement affecté à tout l'établissement.")
+        messages.success(request, _("Abonnement affecté à tout l'établissement."))
     return redirect(_detail_url(request, subscription))
 
 
@@ -169,7 +183,7 @@ def assignment_remove(request, uai, subscription_id, assignment_id):
     subscription = _subscription(request, subscription_id)
     assignment = get_object_or_404(subscription.assignments, pk=assignment_id)
     services.assignment_remove(assignment=assignment, user=request.user)
-    messages.success(request, "Affectation retirée : ses licences sont de nouveau disponibles.")
+    messages.success(request, _("Affectation retirée : ses licences sont de nouveau disponibles."))
     return redirect(_detail_url(request, subscription))
 
 
@@ -182,13 +196,26 @@ def assignment_copy(request, uai):
     if not report.subscriptions:
         messages.info(
             request,
-            "Aucune ressource de cette année n'avait d'affectation l'an dernier : rien à copier.",
+            _(
+                "Aucune ressource de cette année n'avait d'affectation l'an dernier : "
+                "rien à copier."
+            ),
+        )
+    elif report.already:
+        messages.success(
+            request,
+            _("%(copied)s affectation(s) de l'an dernier copiée(s), %(already)s déjà présente(s).")
+            % {"copied": len(report.copied), "already": report.already},
         )
     else:
         messages.success(
             request,
-            f"{len(report.copied)} affectation(s) de l'an dernier copiée(s)"
-            + (f", {report.already} déjà présente(s)." if report.already else "."),
+            ngettext(
+                "%(count)s affectation(s) de l'an dernier copiée(s).",
+                "%(count)s affectation(s) de l'an dernier copiée(s).",
+                len(report.copied),
+            )
+            % {"count": len(report.copied)},
         )
     if report.not_copied:
         request.session["gar_copy_not_copied"] = report.not_copied

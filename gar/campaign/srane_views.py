@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rrupn.access import capabilities as caps
@@ -89,7 +91,11 @@ def campaign_due_date(request):
     except services.CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Date limite de la campagne GAR : {updated.due_on:%d/%m/%Y}.")
+        messages.success(
+            request,
+            _("Date limite de la campagne GAR : %(date)s.")
+            % {"date": updated.due_on.strftime("%d/%m/%Y")},
+        )
     return redirect(reverse("gar_srane:campaign"))
 
 
@@ -101,19 +107,33 @@ def campaign_remind_late(request):
         school_year=request.school_year, establishments=establishments, user=request.user
     )
     if report.sent:
-        messages.success(request, f"{len(report.sent)} établissement(s) en retard relancé(s).")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s établissement(s) en retard relancé(s).",
+                "%(count)s établissement(s) en retard relancé(s).",
+                len(report.sent),
+            )
+            % {"count": len(report.sent)},
+        )
     if report.recent:
         messages.info(
-            request, f"{len(report.recent)} établissement(s) déjà relancé(s) aujourd'hui."
+            request,
+            ngettext(
+                "%(count)s établissement(s) déjà relancé(s) aujourd'hui.",
+                "%(count)s établissement(s) déjà relancé(s) aujourd'hui.",
+                len(report.recent),
+            )
+            % {"count": len(report.recent)},
         )
     if report.unreachable:
         messages.warning(
             request,
-            "Personne à relancer (ni responsable, ni RRUPN, ni chef d'établissement) : "
-            + ", ".join(report.unreachable),
+            _("Personne à relancer (ni responsable, ni RRUPN, ni chef d'établissement) : %(names)s")
+            % {"names": ", ".join(report.unreachable)},
         )
     if not (report.sent or report.recent or report.unreachable):
-        messages.info(request, "Aucun établissement en retard : personne à relancer.")
+        messages.info(request, _("Aucun établissement en retard : personne à relancer."))
     return redirect(_back(chosen))
 
 
@@ -128,6 +148,6 @@ def campaign_remind(request, uai):
     except services.CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{establishment.name} relancé.")
+        messages.success(request, _("%(name)s relancé.") % {"name": establishment.name})
     department = request.POST.get("departement", "")
     return redirect(_back(department if department in request.access.srane_departments else ""))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gar.models import DesignationState, GarSubscription, RespAffectation
@@ -81,9 +82,12 @@ def campaign_done(request, uai, subscription_id):
     else:
         messages.success(
             request,
-            f"« {subscription.resource} » : affectations marquées faites."
-            if done
-            else f"« {subscription.resource} » : de nouveau à faire.",
+            (
+                _("« %(resource)s » : affectations marquées faites.")
+                if done
+                else _("« %(resource)s » : de nouveau à faire.")
+            )
+            % {"resource": subscription.resource},
         )
     return redirect(_campaign_url(request) + f"#abonnement-{subscription.pk}")
 
@@ -178,7 +182,7 @@ def designate(request, uai):
         if not (
             roles_grant(request.roles, "gar.designate") or roles_grant(request.roles, "gar.assign")
         ):
-            messages.error(request, "Choisissez une personne de l'établissement.")
+            messages.error(request, _("Choisissez une personne de l'établissement."))
             return redirect(_responsables_url(request))
         return _responsables(request, form, status=400)
     try:
@@ -195,14 +199,20 @@ def designate(request, uai):
         if designation.state == DesignationState.DESIGNATED:
             messages.success(
                 request,
-                f"{designation.user} est responsable d'affectation GAR pour l'année : "
-                "reste à le faire dans l'ENT (procédure ci-dessous).",
+                _(
+                    "%(user)s est responsable d'affectation GAR pour l'année : "
+                    "reste à le faire dans l'ENT (procédure ci-dessous)."
+                )
+                % {"user": designation.user},
             )
         else:
             messages.success(
                 request,
-                f"Désignation de {designation.user} proposée : le chef d'établissement la "
-                "voit dans ses validations.",
+                _(
+                    "Désignation de %(user)s proposée : le chef d'établissement la "
+                    "voit dans ses validations."
+                )
+                % {"user": designation.user},
             )
     return redirect(_responsables_url(request))
 
@@ -221,7 +231,7 @@ def decide(request, uai, designation_id):
     designation = _designation(request, designation_id)
     form = DesignationDecisionForm(request.POST, prefix=f"d{designation.pk}")
     if not form.is_valid():
-        messages.error(request, "Choisissez « Accepter » ou « Refuser ».")
+        messages.error(request, _("Choisissez « Accepter » ou « Refuser »."))
         return redirect_next(request, _responsables_url(request))
     try:
         designations.responsable_decide(
@@ -234,8 +244,11 @@ def decide(request, uai, designation_id):
     except designations.DesignationError as exc:
         messages.error(request, str(exc))
     else:
-        done = "acceptée" if form.approve else "refusée"
-        messages.success(request, f"Désignation de {designation.user} {done}.")
+        if form.approve:
+            text = _("Désignation de %(user)s acceptée.")
+        else:
+            text = _("Désignation de %(user)s refusée.")
+        messages.success(request, text % {"user": designation.user})
     return redirect_next(request, _responsables_url(request))
 
 
@@ -250,7 +263,9 @@ def withdraw(request, uai, designation_id):
     except designations.DesignationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Désignation de {designation.user} retirée.")
+        messages.success(
+            request, _("Désignation de %(user)s retirée.") % {"user": designation.user}
+        )
     return redirect(_responsables_url(request))
 
 
@@ -265,5 +280,7 @@ def ent_done(request, uai, designation_id):
     except designations.DesignationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"C'est fait dans l'ENT pour {designation.user}.")
+        messages.success(
+            request, _("C'est fait dans l'ENT pour %(user)s.") % {"user": designation.user}
+        )
     return redirect(_responsables_url(request))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gar.models import GarResource, GarSubscription, Origin
@@ -80,7 +81,7 @@ def _save(request, form, subscription=None):
 def subscription_create(request, uai):
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _save(request, form):
-        messages.success(request, "Abonnement enregistré.")
+        messages.success(request, _("Abonnement enregistré."))
         return redirect(_list_url(request))
     return render(request, "gar/subscriptions/form.html", {"form": form, "subscription": None})
 
@@ -101,7 +102,7 @@ def subscription_edit(request, uai, subscription_id):
     # Its resource stays selectable even if the SRANE took it off the catalogue since.
     form.fields["idRessource"].queryset |= GarResource.objects.filter(pk=subscription.resource_id)
     if request.method == "POST" and form.is_valid() and _save(request, form, subscription):
-        messages.success(request, "Abonnement modifié.")
+        messages.success(request, _("Abonnement modifié."))
         return redirect(_list_url(request) + f"?annee={subscription.school_year.start_year}")
     return render(
         request, "gar/subscriptions/form.html", {"form": form, "subscription": subscription}
@@ -150,14 +151,14 @@ def _import_page(request, *, kind):
 
 def _result_message(result, is_report) -> str:
     if is_report:
-        return (
-            f"Rapport d'affectation importé : {result.updated} abonnement(s) mis à jour, "
-            f"{result.unchanged} inchangé(s)."
-        )
-    return (
-        f"Import terminé : {result.created} abonnement(s) créé(s), {result.updated} modifié(s), "
-        f"{result.unchanged} inchangé(s)."
-    )
+        return _(
+            "Rapport d'affectation importé : %(updated)s abonnement(s) mis à jour, "
+            "%(unchanged)s inchangé(s)."
+        ) % {"updated": result.updated, "unchanged": result.unchanged}
+    return _(
+        "Import terminé : %(created)s abonnement(s) créé(s), %(updated)s modifié(s), "
+        "%(unchanged)s inchangé(s)."
+    ) % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
 @requires("gar.subscriptions")

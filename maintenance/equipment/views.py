@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maintenance.models import EquipmentNeed, EquipmentState
@@ -58,7 +59,7 @@ def equipment_create(request, uai):
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, "Besoin enregistré : la direction le voit dans ses validations."
+                request, _("Besoin enregistré : la direction le voit dans ses validations.")
             )
             return redirect(_detail_url(need))
     return render(request, "maintenance/equipment/form.html", {"form": form})
@@ -108,8 +109,11 @@ def equipment_decide(request, uai, equipment_need_id):
     except services.EquipmentError as exc:
         messages.error(request, str(exc))
     else:
-        done = "validé" if form.validate else "refusé"
-        messages.success(request, f"Besoin {done} : son auteur est prévenu.")
+        if form.validate:
+            text = _("Besoin validé : son auteur est prévenu.")
+        else:
+            text = _("Besoin refusé : son auteur est prévenu.")
+        messages.success(request, text)
     return redirect_next(request, _detail_url(need))
 
 
@@ -161,7 +165,7 @@ def equipment_export_pdf_request(request, uai):
     establishment, year = request.establishment, request.school_year
     target = reverse("maintenance:equipment_export_pdf", args=[establishment.uai])
     if not services.has_validated(establishment, year):
-        messages.error(request, "Aucun besoin validé cette année : il n'y a rien à exporter.")
+        messages.error(request, _("Aucun besoin validé cette année : il n'y a rien à exporter."))
         return redirect(reverse("maintenance:equipment_list", args=[establishment.uai]))
     state, path, _error = export.pdf_state(establishment, year)
     if state == "failed":

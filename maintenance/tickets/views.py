@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from maintenance.models import (
@@ -76,18 +77,29 @@ def _form_page(request, form, ticket=None):
 
 def _saved(request, ticket, submitted: bool):
     if not submitted:
-        messages.success(request, f"Incident {ticket.reference} enregistré en brouillon.")
+        messages.success(
+            request, _("Incident %(ref)s enregistré en brouillon.") % {"ref": ticket.reference}
+        )
     elif ticket.status == TicketStatus.TO_RRUPN:
-        messages.success(request, f"Incident {ticket.reference} signalé au RRUPN.")
+        messages.success(
+            request, _("Incident %(ref)s signalé au RRUPN.") % {"ref": ticket.reference}
+        )
     elif ticket.status == TicketStatus.AWAITING_HEAD:
         messages.success(
             request,
-            f"Incident {ticket.reference} enregistré : il attend le chef d'établissement, "
-            "seul à pouvoir saisir sur le GLPI de la Région tant que le RRUPN n'en a pas les "
-            "droits.",
+            _(
+                "Incident %(ref)s enregistré : il attend le chef d'établissement, "
+                "seul à pouvoir saisir sur le GLPI de la Région tant que le RRUPN n'en a pas les "
+                "droits."
+            )
+            % {"ref": ticket.reference},
         )
     else:
-        messages.success(request, f"Incident {ticket.reference} confié à : {ticket.channel}.")
+        messages.success(
+            request,
+            _("Incident %(ref)s confié à : %(channel)s.")
+            % {"ref": ticket.reference, "channel": ticket.channel},
+        )
     return redirect(_detail_url(ticket))
 
 
@@ -271,7 +283,8 @@ def ticket_mark_sent(request, uai, ticket_id):
             external_ref=data["external_ref"],
             external_url=data["external_url"],
         ),
-        f"Incident {ticket.reference} marqué comme transmis ({data['external_ref']}).",
+        _("Incident %(ref)s marqué comme transmis (%(external_ref)s).")
+        % {"ref": ticket.reference, "external_ref": data["external_ref"]},
     )
 
 
@@ -293,7 +306,7 @@ def ticket_level1(request, uai, ticket_id):
             minutes_spent=data["minutes_spent"],
             note=data["note"],
         ),
-        f"Incident {ticket.reference} résolu par une intervention de niveau 1.",
+        _("Incident %(ref)s résolu par une intervention de niveau 1.") % {"ref": ticket.reference},
     )
 
 
@@ -314,7 +327,7 @@ def ticket_followup(request, uai, ticket_id):
     except services.TicketError as exc:
         messages.error(request, str(exc))
         return redirect(_detail_url(ticket))
-    messages.success(request, f"Suivi ajouté à l'incident {ticket.reference}.")
+    messages.success(request, _("Suivi ajouté à l'incident %(ref)s.") % {"ref": ticket.reference})
     return redirect(_detail_url(ticket) + "#suivis")
 
 
@@ -345,11 +358,11 @@ def glpi_right(request, uai):
             services.glpi_right_grant(establishment=establishment, user=request.user)
             messages.success(
                 request,
-                "C'est noté : le RRUPN saisit désormais ses incidents sur le GLPI de la Région.",
+                _("C'est noté : le RRUPN saisit désormais ses incidents sur le GLPI de la Région."),
             )
         else:
             services.glpi_right_revoke(establishment=establishment, user=request.user)
-            messages.success(request, "C'est noté : ses incidents passeront par vous.")
+            messages.success(request, _("C'est noté : ses incidents passeront par vous."))
         return redirect(reverse("maintenance:tickets_glpi_right", args=[establishment.uai]))
     right = (
         LyceeGlpiRight.objects.filter(establishment=establishment)

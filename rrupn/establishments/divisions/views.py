@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rrupn.access.capabilities import requires, roles_grant
@@ -63,7 +65,11 @@ def _form_page(request, division=None):
         except services.DivisionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{saved.get_kind_display()} {saved.code} enregistré(e).")
+            messages.success(
+                request,
+                _("%(kind)s %(code)s enregistré(e).")
+                % {"kind": saved.get_kind_display(), "code": saved.code},
+            )
             return redirect("divisions:list", uai=request.establishment.uai)
     return render(request, "divisions/form.html", {"form": form, "division": division})
 
@@ -102,14 +108,25 @@ def division_import(request, uai):
         if not result.errors:
             messages.success(
                 request,
-                f"Import terminé : {result.created} créé(s), {result.updated} mis à jour, "
-                f"{result.unchanged} inchangé(s).",
+                _(
+                    "Import terminé : %(created)s créé(s), %(updated)s mis à jour, "
+                    "%(unchanged)s inchangé(s)."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
             )
             if parsed.pupils_without_class:
                 messages.warning(
                     request,
-                    f"{parsed.pupils_without_class} élève(s) de l'export sans classe : "
-                    "non comptés.",
+                    ngettext(
+                        "%(count)s élève(s) de l'export sans classe : non comptés.",
+                        "%(count)s élève(s) de l'export sans classe : non comptés.",
+                        parsed.pupils_without_class,
+                    )
+                    % {"count": parsed.pupils_without_class},
                 )
             return redirect("divisions:list", uai=request.establishment.uai)
     return render(
