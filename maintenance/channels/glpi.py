@@ -10,6 +10,11 @@ column (§3.6, added by the 10→11 migration): the portal reference is written 
 and a retry looks the ticket up by it (`GET Ticket/?searchText[externalid]=…`) rather than by
 the title, which a technician may edit. The category mapping of the channel gives
 `itilcategories_id`; an unmapped category sends no such field (its label stays in the text).
+
+GLPI 11 on the API v2 (`GLPI11_HL`, for instances that disable the legacy API): the transport
+takes a `GlpiHlClient` (glpi_hl.py) with the same surface, and writes the ticket in the v2
+schema (`external_id`, `category`); the attachments stay in the portal (the v2 upload route is
+unverified, §4.5), their names are listed in the ticket's text.
 """
 
 import html
@@ -22,6 +27,7 @@ from django.conf import settings
 from ..delivery.crypto import read_secret
 from ..models import GlpiCategoryMapping, GlpiFlavour
 from . import PermanentError, TransientError
+from .glpi_hl import GlpiHlClient, glpi_root
 
 # GLPI ticket status (§3.13) → portal status.
 STATUS_MAP = {
@@ -243,6 +249,18 @@ def ticket_content(ticket) -> str:
     return f"<ul>{head}</ul>{body}"
 
 
+def attachments_note(ticket) -> str:
+    """The API v2 sends no file: their names, and where they are."""
+    names = [a.original_name for a in ticket.attachments.all()]
+    if not names:
+        return ""
+    items = "".join(f"<li>{html.escape(name)}</li>" for name in names)
+    return (
+        "<p>Pièces jointes conservées dans le portail RRUPN (consultables sur le ticket du "
+        f"portail, {html.escape(ticket.reference)}) :</p><ul>{items}</ul>"
+    )
+
+
 def followup_content(followup) -> str:
     author = followup.author
     name = author.get_full_name() or author.email
@@ -253,8 +271,11 @@ def followup_content(followup) -> str:
 class GlpiTransport:
     def __init__(self, channel):
         self.channel = channel
+        self.hl = channel.glpi_flavour == GlpiFlavour.GLPI11_HL
 
-    def client(self, establishment) -> GlpiClient:
+    def client(self, establishment) -> GlpiClient | GlpiHlClient:
+        if self.hl:
+            return self.hl_client(establishment)
         user_token = read_secret(
             channel=self.channel, establishment=establishment, name="user_token"
         )
@@ -268,6 +289,40 @@ class GlpiTransport:
         app_token = read_secret(channel=self.channel, establishment=None, name="app_token")
         return GlpiClient(base_url=self.channel.url, app_token=app_token, user_token=user_token)
 
+    def hl_client(self, establishment) -> GlpiHlClient:
+        def secret(name, school):
+            return read_secret(
+                channel=self.channel, establishment=establishment if school else None, name=name
+            )
+
+        client_id, client_secret = (
+            secret("oauth_client_id", False),
+            secret("oauth_client_secret", False),
+        )
+        username, password = secret("api_username", True), secret("api_password", True)
+        missing = []
+        if not (client_id and client_secret):
+            missing.append(
+                "le client OAuth du canal (identifiant et secret) : le SRANE doit le saisir "
+                "(SRANE → Maintenance → Canaux GLPI)"
+            )
+        if not (username and password):
+            missing.append(
+                "l'identifiant et le mot de passe GLPI de l'établissement : le chef "
+                "d'établissement doit les saisir (Maintenance → Identifiants GLPI)"
+            )
+        if missing:
+            raise PermanentError("API v2 de GLPI : il manque " + " ; et ".join(missing) + ".")
+        if not self.channel.url:
+            raise PermanentError(f"Le canal « {self.channel} » n'a pas d'adresse d'API.")
+        return GlpiHlClient(
+            url=self.channel.url,
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=password,
+        )
+
     def glpi_category(self, ticket) -> int | None:
         return (
             GlpiCategoryMapping.objects.filter(channel=self.channel, category=ticket.category_id)
@@ -276,10 +331,33 @@ class GlpiTransport:
         )
 
     def ticket_url(self, ticket_id: int) -> str:
-        root = self.channel.url.rstrip("/")
-        for suffix in ("/apirest.php", "/api.php/v1"):
-            root = root.removesuffix(suffix)
-        return f"{root}/front/ticket.form.php?id={ticket_id}"
+        return f"{glpi_root(self.channel.url)}/front/ticket.form.php?id={ticket_id}"
+
+    def ticket_fields(self, client, ticket) -> dict:
+        """The ticket as the flavour's API writes it (legacy columns, or the v2 schema)."""
+        fields = {
+            "name": f"[{ticket.reference}] {ticket.title}"[:255],
+            "content": ticket_content(ticket),
+            "type": 1,
+            "urgency": URGENCY.get(ticket.urgency, 3),
+        }
+        category_id = self.glpi_category(ticket)
+        if self.hl:
+            # The v2 API takes schema properties only (§4.4). The requester would be a second
+            # call (POST …/TeamMember) with a GLPI user id, which the portal does not know (the
+            # password grant returns none): none is made; GLPI records the token's user (the
+            # school's account) as the ticket's user_recipient, and the reporter is in the text.
+            fields["content"] += attachments_note(ticket)
+            fields["external_id"] = ticket.reference
+            if category_id:
+                fields["category"] = category_id
+            return fields
+        fields["_users_id_requester"] = client.session.get("glpiID", 0)
+        if self.channel.glpi_flavour == GlpiFlavour.GLPI11:
+            fields["externalid"] = ticket.reference
+        if category_id:
+            fields["itilcategories_id"] = category_id
+        return fields
 
     def send_followup(self, *, delivery) -> str:
         """Adds the followup (ITILFollowup) to the GLPI ticket once; its GLPI id."""
@@ -305,27 +383,16 @@ class GlpiTransport:
         """Creates the GLPI ticket once (a retry reuses the one already there); its id."""
         ticket = delivery.ticket
         client = self.client(ticket.establishment)
-        glpi11 = self.channel.glpi_flavour == GlpiFlavour.GLPI11
+        legacy = self.channel.glpi_flavour == GlpiFlavour.LEGACY
         try:
             client.login()
             existing = None
             if delivery.attempts > 1:
-                find = client.find_by_externalid if glpi11 else client.find_by_reference
+                find = client.find_by_reference if legacy else client.find_by_externalid
                 existing = find(ticket.reference)
-            fields = {
-                "name": f"[{ticket.reference}] {ticket.title}"[:255],
-                "content": ticket_content(ticket),
-                "type": 1,
-                "urgency": URGENCY.get(ticket.urgency, 3),
-                "_users_id_requester": client.session.get("glpiID", 0),
-            }
-            if glpi11:
-                fields["externalid"] = ticket.reference
-            category_id = self.glpi_category(ticket)
-            if category_id:
-                fields["itilcategories_id"] = category_id
-            glpi_id = existing or client.create_ticket(fields)
-            attachments = list(ticket.attachments.all())
+            glpi_id = existing or client.create_ticket(self.ticket_fields(client, ticket))
+            # v2: no upload (attachments_note); legacy: once, unless a previous attempt did.
+            attachments = [] if self.hl else list(ticket.attachments.all())
             if attachments and not (existing and client.documents_of(glpi_id)):
                 for attachment in attachments:
                     with attachment.file.open("rb") as f:

@@ -7,11 +7,22 @@ followups. Faults are programmable: down/up, a scripted status (500…) before a
 answer *after* the work is done (the client times out although the ticket exists), sessions
 that expire after a number of calls.
 
+GLPI 11's high-level API v2 (§4, §5 "HL v2") is served on the same tickets: `POST /api.php/token`
+(password and refresh_token grants, form or JSON, client credentials in the body or HTTP Basic),
+Bearer tokens with a lifetime in seconds (`token_ttl`) or in calls (`token_ttl_calls`), the auth
+errors of §4.6, `/api.php/v2/Assistance/Ticket` search (RSQL subset, start/limit, 200/206 +
+Content-Range), get, create (200 as in GLPI's code, or 201: `hl_create_status`), patch,
+`/TeamMember`, `/Timeline` and `/Timeline/Followup`; RFC 3339 dates, status as {id, name}. The
+faults (fail_next, slow_after, down) apply to its resources too ("Assistance/Ticket", "token").
+`legacy_api = False` answers the legacy routes as a GLPI that disabled them.
+
 Run it by hand: `python -m tests.maintenance.fake_glpi --port 8089 --app-token A --user-token U`
-(`--glpi-version 11`: tickets have GLPI 11's `externalid`).
+(`--glpi-version 11`: tickets have GLPI 11's `externalid`; the HL client is `portail-rrupn` /
+`client-secret`, its user `api-college` / `mot-de-passe`).
 """
 
 import argparse
+import base64
 import email.parser
 import email.policy
 import json
@@ -31,6 +42,33 @@ class GlpiError(Exception):
     def __init__(self, status: int, code: str, message: str, doc: bool = False):
         super().__init__(message)
         self.status, self.code, self.message, self.doc = status, code, message, doc
+
+
+class HlError(Exception):
+    """An HL v2 error: its HTTP status and JSON body (§4.2 token errors, §4.6 API errors)."""
+
+    def __init__(self, status: int, body):
+        super().__init__(str(body))
+        self.status, self.body = status, body
+
+
+def hl_error(status, code, title, detail=None, messages=()):
+    body = {"status": code, "title": title, "detail": detail}
+    if messages:
+        body["additional_messages"] = [{"priority": "error", "message": m} for m in messages]
+    return HlError(status, body)
+
+
+STATUS_NAMES = {
+    1: "Nouveau",
+    2: "En cours (Attribué)",
+    3: "En cours (Planifié)",
+    4: "En attente",
+    5: "Résolu",
+    6: "Clos",
+    10: "Validation",
+}
+RSQL = re.compile(r"([\w.]+)(==|!=|=gt=|=ge=|=lt=|=le=|=in=|=out=)(.*)")
 
 
 class FakeGlpi:
@@ -53,6 +91,22 @@ class FakeGlpi:
         self.port = port
         self.server = None
         self.next_id = 1540
+        # HL v2 (GLPI 11): OAuth clients and users, tokens, and what the client sent.
+        self.legacy_api = True
+        self.oauth_clients = {
+            "portail-rrupn": {
+                "secret": "client-secret",
+                "grants": {"password", "refresh_token"},
+                "scopes": {"api", "user", "email"},
+            }
+        }
+        self.hl_users = {"api-college": {"password": "mot-de-passe", "id": 57}}
+        self.tokens: dict[str, dict] = {}
+        self.refresh_tokens: dict[str, dict] = {}
+        self.token_ttl = 3600  # seconds, GLPI's PT1H
+        self.token_ttl_calls: int | None = None  # a token dies after that many API calls
+        self.hl_create_status = 200  # GLPI's code answers 200; its OpenAPI says 201
+        self.hl_inputs: list[dict] = []  # each HL ticket body as the client sent it
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self):
@@ -82,6 +136,15 @@ class FakeGlpi:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/apirest.php"
+
+    @property
+    def root(self) -> str:
+        """The GLPI root (the HL channel's address; `/api.php` may follow)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def expire_tokens(self):
+        for token in self.tokens.values():
+            token["expires"] = 0
 
     # -- faults -------------------------------------------------------------------------------
     def fail_next(self, method: str, resource: str, *, status=500, code="ERROR", times=1):
@@ -115,6 +178,10 @@ class FakeGlpi:
     # -- dispatch -----------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: dict, headers, body: bytes):
         """Returns (status, extra headers, JSON-able body)."""
+        if path == "/api.php/token" or path.startswith("/api.php/v2/"):
+            return self.handle_hl(method, path, query, headers, body)
+        if not self.legacy_api:
+            raise GlpiError(400, "ERROR", "API disabled")
         for prefix in PREFIXES:
             if path.startswith(prefix):
                 path = path[len(prefix) :]
@@ -431,6 +498,283 @@ class FakeGlpi:
             answer["content-range"] = "0--1/0"
         return status, headers, answer
 
+    # -- HL API v2 (GLPI 11, §4) --------------------------------------------------------------
+    def handle_hl(self, method, path, query, headers, body):
+        resource = "token" if path == "/api.php/token" else path[len("/api.php/v2/") :].strip("/")
+        self.requests.append((method, resource))
+        fault = self._fault_for(method, resource)
+        if fault and "status" in fault:
+            raise hl_error(fault["status"], "ERROR", "Internal Server Error")
+        if resource == "token" and method == "POST":
+            result = self.token(headers, body)
+        else:
+            user = self._bearer(headers)
+            result = self.route_hl(method, resource, query, body, user)
+        if fault and "delay" in fault:
+            time.sleep(fault["delay"])
+        return result
+
+    def token(self, headers, body):
+        if headers.get("Content-Type", "").startswith("application/json"):
+            try:
+                form = {k: str(v) for k, v in json.loads(body or b"{}").items()}
+            except (ValueError, AttributeError) as exc:
+                raise HlError(400, {"error": "invalid_request"}) from exc
+        else:
+            form = dict(parse_qsl(body.decode()))
+        auth = headers.get("Authorization", "")
+        if auth.startswith("Basic "):
+            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+            form.setdefault("client_id", client_id)
+            form.setdefault("client_secret", secret)
+        client = self.oauth_clients.get(form.get("client_id", ""))
+        if client is None or client["secret"] != form.get("client_secret"):
+            raise HlError(
+                401,
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+            )
+        grant = form.get("grant_type")
+        if grant not in client["grants"]:
+            raise HlError(
+                400,
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "The authenticated client is not authorized to use this "
+                    "authorization grant type.",
+                },
+            )
+        if grant == "password":
+            user = self.hl_users.get(form.get("username", ""))
+            if user is None or user["password"] != form.get("password"):
+                raise HlError(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "The user credentials were incorrect.",
+                    },
+                )
+            login, scopes = form["username"], set(form.get("scope", "").split()) & client["scopes"]
+        else:  # refresh_token: the old one is spent
+            previous = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+            if previous is None:
+                raise HlError(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "The refresh token is invalid.",
+                    },
+                )
+            login, scopes = previous["login"], previous["scopes"]
+        access, refresh = secrets.token_hex(24), secrets.token_hex(24)
+        self.tokens[access] = {
+            "login": login,
+            "scopes": scopes,
+            "expires": time.monotonic() + self.token_ttl,
+            "calls": 0,
+        }
+        self.refresh_tokens[refresh] = {"login": login, "scopes": scopes}
+        return (
+            200,
+            {},
+            {
+                "token_type": "Bearer",
+                "expires_in": self.token_ttl,
+                "access_token": access,
+                "refresh_token": refresh,
+            },
+        )
+
+    def _bearer(self, headers):
+        auth = headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            raise hl_error(
+                401,
+                "ERROR_UNAUTHENTICATED",
+                "You are not authenticated",
+                "The Authorization header is missing or invalid",
+            )
+        token = self.tokens.get(auth[len("Bearer ") :])
+        if token is not None and self.token_ttl_calls is not None:
+            token["calls"] += 1
+            if token["calls"] > self.token_ttl_calls:
+                token["expires"] = 0
+        if token is None or token["expires"] <= time.monotonic():
+            detail = "Access token could not be verified" if token is None else "Token expired"
+            raise hl_error(400, "ERROR_INVALID_PARAMETER", "Invalid OAuth token", detail)
+        if "api" not in token["scopes"]:
+            raise hl_error(
+                403,
+                "ERROR_RIGHT_MISSING",
+                "You don't have permission to perform this action.",
+                "You do not have the required scope(s) to access this endpoint.",
+            )
+        return {"id": self.hl_users[token["login"]]["id"], "name": token["login"]}
+
+    def route_hl(self, method, resource, query, body, user):
+        if resource == "Assistance/Ticket" and method == "GET":
+            return self.hl_search(query)
+        if resource == "Assistance/Ticket" and method == "POST":
+            return self.hl_create(self._hl_input(body), user)
+        match = re.fullmatch(
+            r"Assistance/Ticket/(\d+)(?:/(TeamMember|Timeline)(?:/(\w+))?)?", resource
+        )
+        if not match:
+            raise HlError(404, None)  # no route
+        ticket = self.tickets.get(int(match[1]))
+        if ticket is None:
+            raise hl_error(404, "ERROR_ITEM_NOT_FOUND", "Not found")
+        sub, kind = match[2], match[3]
+        if sub is None and method == "GET":
+            return 200, {}, self.hl_ticket(ticket)
+        if sub is None and method == "PATCH":
+            ticket.update(self._hl_columns(self._hl_input(body)))
+            ticket["date_mod"] = now()
+            return 200, {}, self.hl_ticket(ticket)
+        if sub == "TeamMember" and method == "GET":
+            return 200, {}, ticket.setdefault("team", [])
+        if sub == "TeamMember" and method == "POST":
+            data = self._hl_input(body)
+            roles = {1: "requester", 2: "assigned", 3: "observer"}
+            role = roles.get(data.get("role"), data.get("role"))
+            if (
+                data.get("type") != "User"
+                or not str(data.get("id", "")).isdigit()
+                or (role not in roles.values())
+            ):
+                raise hl_error(400, "ERROR_INVALID_PARAMETER", "One or more parameters are invalid")
+            ticket.setdefault("team", []).append(
+                {"type": "User", "id": int(data["id"]), "role": role}
+            )
+            return 201, {}, None
+        followups = [f for f in self.followups if f["items_id"] == ticket["id"]]
+        if sub == "Timeline" and kind is None and method == "GET":
+            return 200, {}, [{"type": "Followup", "item": self.hl_followup(f)} for f in followups]
+        if sub == "Timeline" and kind == "Followup" and method == "GET":
+            return 200, {}, [self.hl_followup(f) for f in followups]
+        if sub == "Timeline" and kind == "Followup" and method == "POST":
+            data = self._hl_input(body)
+            if not data.get("content"):
+                raise hl_error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                    messages=["Missing parameter: content"],
+                )
+            followup = {
+                "id": self._new_id(),
+                "itemtype": "Ticket",
+                "items_id": ticket["id"],
+                "content": data["content"],
+                "is_private": int(bool(data.get("is_private"))),
+                "users_id": user["id"],
+                "date": now(),
+            }
+            self.followups.append(followup)
+            ticket["date_mod"] = now()
+            href = f"/Assistance/Ticket/{ticket['id']}/Timeline/Followup/{followup['id']}"
+            return self.hl_create_status, {"Location": href}, {"id": followup["id"], "href": href}
+        raise HlError(404, None)
+
+    def _hl_input(self, body):
+        try:
+            data = json.loads(body or b"{}")
+        except ValueError as exc:
+            raise hl_error(400, "ERROR", "Invalid JSON body") from exc
+        if not isinstance(data, dict):
+            raise hl_error(400, "ERROR", "Invalid JSON body")
+        return data
+
+    @staticmethod
+    def _hl_columns(data):
+        """Schema properties → columns; a dropdown as an id or {id}; the rest is ignored."""
+
+        def ref(value):
+            return int(value["id"] if isinstance(value, dict) else value or 0)
+
+        columns = {k: data[k] for k in ("name", "content") if k in data}
+        columns.update({k: int(data[k]) for k in ("type", "urgency") if k in data})
+        if "category" in data:
+            columns["itilcategories_id"] = ref(data["category"])
+        if "entity" in data:
+            columns["entities_id"] = ref(data["entity"])
+        if "external_id" in data:
+            columns["externalid"] = data["external_id"]
+        return columns
+
+    def hl_create(self, data, user):
+        self.hl_inputs.append(dict(data))
+        if not data.get("name"):
+            raise hl_error(
+                400,
+                "ERROR_INVALID_PARAMETER",
+                "One or more parameters are invalid",
+                messages=["Missing parameter: name"],
+            )
+        ticket_id, stamp = self._new_id(), now()
+        self.tickets[ticket_id] = {
+            "id": ticket_id,
+            "entities_id": 0,
+            "name": "",
+            "content": "",
+            "status": 1,
+            "urgency": 3,
+            "type": 1,
+            "itilcategories_id": 0,
+            "users_id_recipient": user["id"],
+            "requester": None,  # the v2 API adds actors with TeamMember only
+            "date": stamp,
+            "date_creation": stamp,
+            "date_mod": stamp,
+            "externalid": None,
+            **self._hl_columns(data),
+        }
+        href = f"/Assistance/Ticket/{ticket_id}"
+        return self.hl_create_status, {"Location": href}, {"id": ticket_id, "href": href}
+
+    def hl_ticket(self, ticket):
+        category = ticket.get("itilcategories_id") or 0
+        return {
+            "id": ticket["id"],
+            "name": ticket["name"],
+            "content": ticket["content"],
+            "user_recipient": {"id": ticket["users_id_recipient"], "name": "api-college"},
+            "is_deleted": False,
+            "category": {"id": category, "name": f"Catégorie {category}"} if category else None,
+            "urgency": ticket["urgency"],
+            "type": ticket["type"],
+            "external_id": ticket.get("externalid"),
+            "status": {"id": ticket["status"], "name": STATUS_NAMES.get(ticket["status"], "")},
+            "entity": {"id": ticket["entities_id"], "name": "Entité racine"},
+            "team": ticket.get("team", []),
+            **{k: rfc3339(ticket[k]) for k in ("date", "date_creation", "date_mod")},
+        }
+
+    def hl_followup(self, followup):
+        return {
+            "id": followup["id"],
+            "itemtype": "Ticket",
+            "items_id": followup["items_id"],
+            "content": followup["content"],
+            "is_private": bool(int(followup.get("is_private") or 0)),
+            "user": {"id": followup["users_id"], "name": "api-college"},
+            "date": rfc3339(followup["date"]),
+        }
+
+    def hl_search(self, query):
+        rows = [self.hl_ticket(t) for t in sorted(self.tickets.values(), key=lambda t: t["id"])]
+        for clause in filter(None, query.get("filter", "").split(";")):
+            match = RSQL.fullmatch(clause)
+            if not match:
+                raise hl_error(400, "ERROR_INVALID_PARAMETER", f"Invalid RSQL clause: {clause}")
+            rows = [row for row in rows if rsql_matches(row, *match.groups())]
+        try:
+            start, limit = int(query.get("start", 0)), int(query.get("limit", 100))
+        except ValueError as exc:
+            raise hl_error(400, "ERROR_INVALID_PARAMETER", "Invalid start or limit") from exc
+        page, total = rows[start : start + limit], len(rows)
+        headers = {"Content-Range": f"{start}-{start + len(page) - 1}/{total}"} if page else {}
+        return 206 if start + len(page) < total else 200, headers, page
+
 
 def matches(actual, kind, value) -> bool:
     if kind == "contains":
@@ -448,6 +792,51 @@ def matches(actual, kind, value) -> bool:
 
 def now() -> str:
     return datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def rfc3339(stamp: str | None) -> str | None:
+    """A column's "Y-m-d H:i:s" (server time) as the HL API writes it: 2025-03-04T09:40:31+01:00."""
+    if not stamp:
+        return None
+    return datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").astimezone().isoformat()
+
+
+def _comparable(value):
+    """Ints as ints, RFC 3339 dates as instants, the rest as text."""
+    text = str(value)
+    if re.fullmatch(r"-?\d+", text):
+        return 0, int(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return 2, text
+    return 1, moment if moment.tzinfo else moment.astimezone()
+
+
+def rsql_matches(row, field, op, value) -> bool:
+    actual = row
+    for part in field.split("."):
+        if not isinstance(actual, dict) or part not in actual:
+            raise hl_error(400, "ERROR_INVALID_PARAMETER", f"Invalid property: {field}")
+        actual = actual[part]
+    if isinstance(actual, dict):  # a dropdown compares by its id
+        actual = actual.get("id")
+    if op in ("=in=", "=out="):
+        values = [_comparable(v.strip().strip("'\"")) for v in value.strip("()").split(",")]
+        return (_comparable(actual) in values) == (op == "=in=")
+    if actual is None:
+        return op == "!="
+    left, right = _comparable(actual), _comparable(value.strip("'\""))
+    if left[0] != right[0]:
+        left, right = (2, str(actual)), (2, value)
+    return {
+        "==": left == right,
+        "!=": left != right,
+        "=gt=": left > right,
+        "=ge=": left >= right,
+        "=lt=": left < right,
+        "=le=": left <= right,
+    }[op]
 
 
 class GlpiHandler(BaseHTTPRequestHandler):
@@ -470,7 +859,9 @@ class GlpiHandler(BaseHTTPRequestHandler):
                 DOC.format(base=self.glpi.url, code=error.code) if error.doc else ""
             )
             status, headers, answer = error.status, {}, [error.code, message]
-        payload = json.dumps(answer).encode()
+        except HlError as error:
+            status, headers, answer = error.status, {}, error.body
+        payload = b"" if answer is None and status == 404 else json.dumps(answer).encode()
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
