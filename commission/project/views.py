@@ -68,7 +68,7 @@ def axis_create(request, uai):
                 _("Axe « %(title)s » ajouté au projet numérique.") % {"title": axis.title},
             )
             return _to_project(request)
-    return _form_page(request, form, title="Nouvel axe du projet numérique")
+    return _form_page(request, form, title=_("Nouvel axe du projet numérique"))
 
 
 @requires("commission.manage")
@@ -89,7 +89,9 @@ def axis_edit(request, uai, axis_id):
         else:
             messages.success(request, _("Axe enregistré."))
             return _to_project(request)
-    return _form_page(request, form, title=f"Modifier l'axe « {axis.title} »", axis=axis)
+    return _form_page(
+        request, form, title=_("Modifier l’axe « %(axis)s »") % {"axis": axis.title}, axis=axis
+    )
 
 
 @requires("commission.manage")
@@ -107,7 +109,12 @@ def indicator_create(request, uai, axis_id):
                 request, _("Indicateur « %(name)s » ajouté.") % {"name": indicator.name}
             )
             return _to_project(request)
-    return _form_page(request, form, title=f"Nouvel indicateur — axe « {axis.title} »", axis=axis)
+    return _form_page(
+        request,
+        form,
+        title=_("Nouvel indicateur — axe « %(axis)s »") % {"axis": axis.title},
+        axis=axis,
+    )
 
 
 @requires("commission.manage")
@@ -127,7 +134,7 @@ def indicator_edit(request, uai, indicator_id):
     return _form_page(
         request,
         form,
-        title=f"Modifier l'indicateur « {indicator.name} »",
+        title=_("Modifier l’indicateur « %(name)s »") % {"name": indicator.name},
         axis=indicator.axis,
         indicator=indicator,
     )

@@ -68,7 +68,7 @@ def need_create(request, uai):
         else:
             messages.success(request, _("Besoin de formation enregistré."))
             return _to_training(request)
-    return _form_page(request, form, title="Nouveau besoin de formation")
+    return _form_page(request, form, title=_("Nouveau besoin de formation"))
 
 
 @requires("commission.manage")
@@ -84,7 +84,7 @@ def need_edit(request, uai, need_id):
         else:
             messages.success(request, _("Besoin de formation enregistré."))
             return _to_training(request)
-    return _form_page(request, form, title="Modifier le besoin de formation")
+    return _form_page(request, form, title=_("Modifier le besoin de formation"))
 
 
 def _action_form(request, *, school_year, initial):
@@ -135,7 +135,7 @@ def action_create(request, uai):
                 % {"kind": action.get_kind_display(), "title": action.title},
             )
             return _to_training(request)
-    return _form_page(request, form, title="Nouvelle action de formation")
+    return _form_page(request, form, title=_("Nouvelle action de formation"))
 
 
 @requires("commission.manage")
@@ -153,7 +153,7 @@ def action_edit(request, uai, training_action_id):
         else:
             messages.success(request, _("Action de formation enregistrée."))
             return _to_training(request)
-    return _form_page(request, form, title=f"Modifier « {action.title} »")
+    return _form_page(request, form, title=_("Modifier « %(title)s »") % {"title": action.title})
 
 
 @requires(caps.SRANE)

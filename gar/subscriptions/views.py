@@ -97,7 +97,7 @@ def subscription_edit(request, uai, subscription_id):
     )
     initial = {**services.gar_values(subscription), "idRessource": subscription.resource}
     form = SubscriptionForm(
-        request.POST or None, initial=initial, submit_label="Enregistrer les modifications"
+        request.POST or None, initial=initial, submit_label=_("Enregistrer les modifications")
     )
     # Its resource stays selectable even if the SRANE took it off the catalogue since.
     form.fields["idRessource"].queryset |= GarResource.objects.filter(pk=subscription.resource_id)
@@ -116,7 +116,7 @@ def _import_page(request, *, kind):
         request.POST or None,
         request.FILES or None,
         form_id=f"import-{kind}",
-        submit_label="Importer le rapport" if is_report else "Importer les abonnements",
+        submit_label=_("Importer le rapport") if is_report else _("Importer les abonnements"),
     )
     result = None
     if request.method == "POST" and form.is_valid():
