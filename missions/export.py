@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from rrupn.audit.services import audit_record
 from rrupn.establishments.models import Department
@@ -72,18 +73,21 @@ def letter_export_request(*, user, access, school_year, department: str) -> Lett
     """Record the request and queue the worker (after commit). Checks the SRANE's scope."""
     departments = tuple(access.srane_departments)
     if not departments:
-        raise ExportError("L'export des lettres de mission est réservé à la SRANE.")
+        raise ExportError(_("L'export des lettres de mission est réservé à la SRANE."))
     if not department:
         if not access.is_academie:
             raise ExportError(
-                "Votre périmètre ne couvre pas toute l'académie : choisissez votre département."
+                _("Votre périmètre ne couvre pas toute l'académie : choisissez votre département.")
             )
     elif department not in Department.values:
-        raise ExportError(f"Département inconnu : {department}.")
+        raise ExportError(_("Département inconnu : %(department)s.") % {"department": department})
     elif department not in departments:
         raise ExportError(
-            f"Le département {department} n'est pas dans votre périmètre : "
-            "vous ne pouvez pas exporter ses lettres de mission."
+            _(
+                "Le département %(department)s n'est pas dans votre périmètre : vous ne pouvez "
+                "pas exporter ses lettres de mission."
+            )
+            % {"department": department}
         )
     from .tasks import export_mission_letters_task
 

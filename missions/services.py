@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Max, PositiveIntegerField, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rrupn.accounts.models import Role, RoleAssignment, RoleSource
 from rrupn.audit.services import audit_record
@@ -61,21 +62,30 @@ class LetterData:
 
 def letter_data_check(*, establishment, school_year, data: LetterData) -> None:
     if not staff_of(establishment, school_year).filter(pk=data.rrupn.pk).exists():
-        raise LetterError(f"{data.rrupn} ne fait pas partie du personnel de cet établissement.")
+        raise LetterError(
+            _("%(rrupn)s ne fait pas partie du personnel de cet établissement.")
+            % {"rrupn": data.rrupn}
+        )
     if data.ends_on < data.starts_on:
-        raise LetterError("La fin de la mission précède son début.")
+        raise LetterError(_("La fin de la mission précède son début."))
     if not data.tasks:
-        raise LetterError("Choisissez au moins une tâche.")
+        raise LetterError(_("Choisissez au moins une tâche."))
     for choice in data.tasks:
         function = choice.task.function
         if function.optional and function not in data.optional_functions:
             raise LetterError(
-                f"La tâche « {choice.task} » relève de la fonction {function.number}, "
-                "qui n'est pas retenue : cochez la fonction ou retirez la tâche."
+                _(
+                    "La tâche « %(task)s » relève de la fonction %(number)s, qui n'est pas retenue : "
+                    "cochez la fonction ou retirez la tâche."
+                )
+                % {"task": choice.task, "number": function.number}
             )
         if choice.shared_with is not None and choice.shared_with.needs_name:
             if not choice.shared_with_name.strip():
-                raise LetterError(f"Nommez la personne avec qui « {choice.task} » est partagée.")
+                raise LetterError(
+                    _("Nommez la personne avec qui « %(task)s » est partagée.")
+                    % {"task": choice.task}
+                )
 
 
 def _snapshot(letter: MissionLetter) -> dict:
@@ -109,13 +119,13 @@ def _fields(data: LetterData) -> dict:
 @transaction.atomic
 def letter_create(*, establishment, school_year, author, roles, data: LetterData) -> MissionLetter:
     if not is_head_side(roles) and data.rrupn.pk != author.pk:
-        raise LetterError("Vous ne pouvez rédiger une lettre de mission que pour vous-même.")
+        raise LetterError(_("Vous ne pouvez rédiger une lettre de mission que pour vous-même."))
     letter_data_check(establishment=establishment, school_year=school_year, data=data)
     existing = MissionLetter.objects.filter(establishment=establishment, school_year=school_year)
     if existing.filter(state__in=IN_PROGRESS_STATES).exists():
-        raise LetterError("Une lettre de mission est déjà en préparation pour cette année.")
+        raise LetterError(_("Une lettre de mission est déjà en préparation pour cette année."))
     if existing.filter(state__in=IN_FORCE_STATES).exists():
-        raise LetterError("Une lettre est déjà en vigueur cette année : rédigez un avenant.")
+        raise LetterError(_("Une lettre est déjà en vigueur cette année : rédigez un avenant."))
     version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
     try:
         with transaction.atomic():
@@ -128,7 +138,7 @@ def letter_create(*, establishment, school_year, author, roles, data: LetterData
             )
     except IntegrityError as exc:  # a concurrent creation won the race
         raise LetterError(
-            "Une lettre de mission est déjà en préparation pour cette année."
+            _("Une lettre de mission est déjà en préparation pour cette année.")
         ) from exc
     _write_tasks(letter, data.tasks)
     audit_record(
@@ -145,13 +155,13 @@ def letter_create(*, establishment, school_year, author, roles, data: LetterData
 def letter_update(*, letter, user, roles, revision: int, data: LetterData) -> MissionLetter:
     _check_party(letter, user, roles)
     if not is_head_side(roles) and data.rrupn.pk != letter.rrupn_id:
-        raise LetterError("Seule la direction peut changer la personne désignée.")
+        raise LetterError(_("Seule la direction peut changer la personne désignée."))
     letter_data_check(establishment=letter.establishment, school_year=letter.school_year, data=data)
     updated = MissionLetter.objects.filter(
         pk=letter.pk, revision=revision, state__in=EDITABLE_STATES
     ).update(revision=F("revision") + 1, updated_at=timezone.now(), **_fields(data))
     if not updated:
-        _refuse(letter, revision, "modifier")
+        _refuse(letter, revision, _("modifier"))
     _write_tasks(letter, data.tasks)
     letter.refresh_from_db()
     audit_record(
@@ -166,18 +176,21 @@ def letter_update(*, letter, user, roles, revision: int, data: LetterData) -> Mi
 
 def _check_party(letter, user, roles) -> None:
     if not (is_head_side(roles) or letter.rrupn_id == user.pk):
-        raise LetterError("Vous n'êtes pas partie à cette lettre de mission.")
+        raise LetterError(_("Vous n'êtes pas partie à cette lettre de mission."))
 
 
 def _refuse(letter, revision, verb):
     current = MissionLetter.objects.get(pk=letter.pk)
     if current.revision != revision:
         raise StaleLetter(
-            "La lettre a été modifiée entre-temps par quelqu'un d'autre : "
-            "rechargez la page pour voir la version actuelle. Rien n'a été enregistré."
+            _(
+                "La lettre a été modifiée entre-temps par quelqu'un d'autre : rechargez la page "
+                "pour voir la version actuelle. Rien n'a été enregistré."
+            )
         )
     raise LetterError(
-        f"Impossible de {verb} une lettre à l'état « {current.get_state_display()} »."
+        _("Impossible de %(verb)s une lettre à l'état « %(state)s ».")
+        % {"verb": verb, "state": current.get_state_display()}
     )
 
 
@@ -245,7 +258,7 @@ def letter_propose(*, letter, user, roles, revision: int) -> MissionLetter:
         sources=EDITABLE_STATES,
         target=LetterState.PROPOSED,
         action="proposed",
-        summary="proposer",
+        summary=_("proposer"),
         proposed_by=user,
     )
     _notify_other_party(letter, user, "proposée à votre relecture")
@@ -256,14 +269,16 @@ def letter_propose(*, letter, user, roles, revision: int) -> MissionLetter:
 def letter_request_changes(*, letter, user, roles, revision: int, comment: str) -> MissionLetter:
     _check_party(letter, user, roles)
     if not comment.strip():
-        raise LetterError("Dites quelles modifications vous demandez.")
+        raise LetterError(_("Dites quelles modifications vous demandez."))
     # Only the party that did not propose this version answers it.
     if letter.proposed_by_id == letter.rrupn_id:
         answering = is_head_side(roles) and user.pk != letter.rrupn_id
     else:
         answering = user.pk == letter.rrupn_id
     if letter.state == LetterState.PROPOSED and not answering:
-        raise LetterError("Vous avez proposé cette version : c'est à l'autre partie d'y répondre.")
+        raise LetterError(
+            _("Vous avez proposé cette version : c'est à l'autre partie d'y répondre.")
+        )
     _step(
         letter,
         user=user,
@@ -271,7 +286,7 @@ def letter_request_changes(*, letter, user, roles, revision: int, comment: str) 
         sources=(LetterState.PROPOSED,),
         target=LetterState.CHANGES_REQUESTED,
         action="changes_requested",
-        summary="demander des modifications sur",
+        summary=_("demander des modifications sur"),
         comment=comment.strip(),
     )
     _notify_other_party(letter, user, "renvoyée avec des demandes de modification", comment)
@@ -281,7 +296,7 @@ def letter_request_changes(*, letter, user, roles, revision: int, comment: str) 
 @transaction.atomic
 def letter_sign(*, letter, user, roles, revision: int) -> MissionLetter:
     if Role.HEAD not in roles:
-        raise LetterError("Seul le chef d'établissement signe la lettre de mission.")
+        raise LetterError(_("Seul le chef d'établissement signe la lettre de mission."))
     _step(
         letter,
         user=user,
@@ -289,7 +304,7 @@ def letter_sign(*, letter, user, roles, revision: int) -> MissionLetter:
         sources=(LetterState.PROPOSED,),
         target=LetterState.SIGNED,
         action="signed",
-        summary="signer",
+        summary=_("signer"),
         head=user,
         signed_at=timezone.now(),
     )
@@ -309,7 +324,7 @@ def letter_sign(*, letter, user, roles, revision: int) -> MissionLetter:
 @transaction.atomic
 def letter_accept(*, letter, user, revision: int) -> MissionLetter:
     if user.pk != letter.rrupn_id:
-        raise LetterError("Seul le RRUPN désigné par la lettre peut l'accepter.")
+        raise LetterError(_("Seul le RRUPN désigné par la lettre peut l'accepter."))
     if letter.state != LetterState.SIGNED:
         _refuse(letter, revision, "accepter")
     today = timezone.localdate()
@@ -324,7 +339,7 @@ def letter_accept(*, letter, user, revision: int) -> MissionLetter:
             sources=IN_FORCE_STATES,
             target=LetterState.REPLACED,
             action="replaced",
-            summary="remplacer",
+            summary=_("remplacer"),
         )
         if previous.rrupn_id != letter.rrupn_id:
             RoleAssignment.objects.filter(
@@ -341,7 +356,7 @@ def letter_accept(*, letter, user, revision: int) -> MissionLetter:
         sources=(LetterState.SIGNED,),
         target=target,
         action="accepted",
-        summary="accepter",
+        summary=_("accepter"),
         accepted_at=timezone.now(),
     )
     _notify_other_party(letter, user, "acceptée par le RRUPN : elle est en vigueur")
@@ -354,15 +369,15 @@ def letter_amend(*, letter, user, roles) -> MissionLetter:
     """A signed letter is never edited: its amendment is a new version, drafted from it."""
     _check_party(letter, user, roles)
     if letter.state not in (LetterState.SIGNED, *IN_FORCE_STATES):
-        raise LetterError("Seule une lettre signée ou en vigueur peut recevoir un avenant.")
+        raise LetterError(_("Seule une lettre signée ou en vigueur peut recevoir un avenant."))
     if MissionLetter.objects.filter(
         establishment=letter.establishment,
         school_year=letter.school_year,
         state__in=EDITABLE_STATES + (LetterState.PROPOSED,),
     ).exists():
-        raise LetterError("Un avenant est déjà en préparation.")
+        raise LetterError(_("Un avenant est déjà en préparation."))
     if letter.state == LetterState.SIGNED:
-        raise LetterError("Attendez l'acceptation du RRUPN avant de rédiger un avenant.")
+        raise LetterError(_("Attendez l'acceptation du RRUPN avant de rédiger un avenant."))
     version = (
         MissionLetter.objects.filter(
             establishment=letter.establishment, school_year=letter.school_year
@@ -423,7 +438,7 @@ def letters_follow_calendar(*, today=None) -> tuple[int, int]:
                 sources=(LetterState.ACCEPTED,),
                 target=LetterState.ACTIVE,
                 action="activated",
-                summary="activer",
+                summary=_("activer"),
             )
         activated += 1
     ended = MissionLetter.objects.filter(
@@ -438,7 +453,7 @@ def letters_follow_calendar(*, today=None) -> tuple[int, int]:
                 sources=IN_FORCE_STATES,
                 target=LetterState.ARCHIVED,
                 action="archived",
-                summary="archiver",
+                summary=_("archiver"),
             )
         archived += 1
     return activated, archived

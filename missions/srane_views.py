@@ -51,7 +51,7 @@ def letter_exports(request):
         year = _year_from(request.POST.get("annee", ""))
         try:
             if year is None:
-                raise ExportError("Année scolaire inconnue.")
+                raise ExportError(_("Année scolaire inconnue."))
             export = letter_export_request(
                 user=request.user,
                 access=access,
