@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rrupn.accounts.models import Role
 from rrupn.audit.services import audit_record
@@ -39,11 +41,11 @@ class CommissionError(Exception):
     """A refused write; the message is shown to the user as is."""
 
 
-STALE = (
+STALE = gettext_lazy(
     "La commission a été modifiée entre-temps par quelqu'un d'autre : rechargez la page pour "
     "voir la composition actuelle. Rien n'a été enregistré."
 )
-STALE_MEETING = (
+STALE_MEETING = gettext_lazy(
     "La réunion a été modifiée entre-temps par quelqu'un d'autre : rechargez la page. "
     "Rien n'a été enregistré."
 )
@@ -55,14 +57,16 @@ STALE_MEETING = (
 @transaction.atomic
 def commission_create(*, establishment, school_year, user, modality) -> Commission:
     if modality not in Modality.values:
-        raise CommissionError("Choisissez la modalité de la commission.")
+        raise CommissionError(_("Choisissez la modalité de la commission."))
     try:
         with transaction.atomic():
             commission = Commission.objects.create(
                 establishment=establishment, school_year=school_year, modality=modality
             )
     except IntegrityError as exc:
-        raise CommissionError(f"La commission numérique {school_year.label} existe déjà.") from exc
+        raise CommissionError(
+            _("La commission numérique %(label)s existe déjà.") % {"label": school_year.label}
+        ) from exc
     audit_record(
         actor=user,
         action="commission.created",
@@ -109,18 +113,21 @@ def _check_member(commission, data: MemberData) -> None:
     data.discipline, data.detail = data.discipline.strip(), data.detail.strip()
     if (data.person is None) == (not data.outsider_name):
         raise CommissionError(
-            "Choisissez une personne du personnel ou saisissez le nom d'une personne extérieure "
-            "(l'un ou l'autre)."
+            _(
+                "Choisissez une personne du personnel ou saisissez le nom d'une personne "
+                "extérieure (l'un ou l'autre)."
+            )
         )
     if data.category not in MemberCategory.values:
-        raise CommissionError("Choisissez la catégorie du membre.")
+        raise CommissionError(_("Choisissez la catégorie du membre."))
     if data.category == MemberCategory.DISCIPLINE_REFERENT and not data.discipline:
-        raise CommissionError("Indiquez la discipline ou le pôle de l'enseignant référent.")
+        raise CommissionError(_("Indiquez la discipline ou le pôle de l'enseignant référent."))
     if data.person is not None:
         staff = staff_of(commission.establishment, commission.school_year)
         if not staff.filter(pk=data.person.pk).exists():
             raise CommissionError(
-                f"{data.person} ne fait pas partie du personnel de l'établissement."
+                _("%(person)s ne fait pas partie du personnel de l'établissement.")
+                % {"person": data.person}
             )
         twice = commission.members.filter(user=data.person).exists()
     else:
@@ -129,7 +136,8 @@ def _check_member(commission, data: MemberData) -> None:
         twice = folded(data.outsider_name) in {folded(name) for name in names}
     if twice:
         raise CommissionError(
-            f"{data.person or data.outsider_name} est déjà membre de la commission."
+            _("%(name)s est déjà membre de la commission.")
+            % {"name": data.person or data.outsider_name}
         )
 
 
@@ -149,7 +157,9 @@ def member_add(*, commission, user, revision: int, data: MemberData) -> Commissi
                 detail=data.detail,
             )
     except IntegrityError as exc:  # a concurrent addition of the same person
-        raise CommissionError(f"{name} est déjà membre de la commission.") from exc
+        raise CommissionError(
+            _("%(name)s est déjà membre de la commission.") % {"name": name}
+        ) from exc
     audit_record(
         actor=user,
         action="commission.member_added",
@@ -163,11 +173,14 @@ def member_add(*, commission, user, revision: int, data: MemberData) -> Commissi
 @transaction.atomic
 def member_remove(*, commission, member, user, revision: int) -> None:
     if member.commission_id != commission.pk:
-        raise CommissionError("Ce membre n'appartient pas à cette commission.")
+        raise CommissionError(_("Ce membre n'appartient pas à cette commission."))
     if member.actions.exists():
         raise CommissionError(
-            f"{member} est responsable d'actions de la commission : confiez-les à un autre "
-            "membre avant de le retirer."
+            _(
+                "%(member)s est responsable d'actions de la commission : confiez-les à un autre "
+                "membre avant de le retirer."
+            )
+            % {"member": member}
         )
     _touch(commission, revision=revision, user=user, reason=f"retrait de {member}")
     name, category = str(member), member.get_category_display()
@@ -184,9 +197,9 @@ def member_remove(*, commission, member, user, revision: int) -> None:
 @transaction.atomic
 def composition_submit(*, commission, user, revision: int) -> Commission:
     if commission.validated_at is not None:
-        raise CommissionError("La composition est déjà validée.")
+        raise CommissionError(_("La composition est déjà validée."))
     if not commission.members.exists():
-        raise CommissionError("Ajoutez au moins un membre avant de soumettre la composition.")
+        raise CommissionError(_("Ajoutez au moins un membre avant de soumettre la composition."))
     updated = Commission.objects.filter(
         pk=commission.pk, revision=revision, validated_at__isnull=True
     ).update(submitted_at=timezone.now(), revision=F("revision") + 1)
@@ -205,11 +218,11 @@ def composition_submit(*, commission, user, revision: int) -> Commission:
 @transaction.atomic
 def composition_validate(*, commission, user, roles, revision: int) -> Commission:
     if not VALIDATORS & set(roles):
-        raise CommissionError("Seule la direction valide la composition de la commission.")
+        raise CommissionError(_("Seule la direction valide la composition de la commission."))
     if commission.submitted_at is None:
-        raise CommissionError("La composition n'a pas été soumise à validation.")
+        raise CommissionError(_("La composition n'a pas été soumise à validation."))
     if commission.validated_at is not None:
-        raise CommissionError("La composition est déjà validée.")
+        raise CommissionError(_("La composition est déjà validée."))
     updated = Commission.objects.filter(
         pk=commission.pk, revision=revision, validated_at__isnull=True
     ).update(validated_at=timezone.now(), validated_by=user, revision=F("revision") + 1)
@@ -242,12 +255,15 @@ def _check_meeting(data: MeetingData) -> None:
     data.place, data.visio_url = data.place.strip(), data.visio_url.strip()
     data.agenda = [item.strip() for item in data.agenda if item.strip()]
     if not data.place and not data.visio_url:
-        raise CommissionError("Indiquez un lieu ou un lien de visioconférence.")
+        raise CommissionError(_("Indiquez un lieu ou un lien de visioconférence."))
     if not 5 <= data.duration_minutes <= 480:
-        raise CommissionError("La durée doit être comprise entre 5 minutes et 8 heures.")
+        raise CommissionError(_("La durée doit être comprise entre 5 minutes et 8 heures."))
     too_long = [item for item in data.agenda if len(item) > 300]
     if too_long:
-        raise CommissionError(f"Point trop long (300 caractères au plus) : « {too_long[0][:40]}… »")
+        raise CommissionError(
+            _("Point trop long (300 caractères au plus) : « %(item)s… »")
+            % {"item": too_long[0][:40]}
+        )
 
 
 def _write_agenda(meeting, items: list[str]) -> None:
@@ -321,9 +337,9 @@ def attendance_record(*, meeting, user, revision: int, presences: dict) -> Meeti
     members = set(meeting.commission.members.values_list("pk", flat=True))
     strangers = set(presences) - members
     if strangers:
-        raise CommissionError("La feuille de présence cite une personne qui n'est pas membre.")
+        raise CommissionError(_("La feuille de présence cite une personne qui n'est pas membre."))
     if any(value not in Presence.values for value in presences.values()):
-        raise CommissionError("Présence inconnue : présent, excusé ou absent.")
+        raise CommissionError(_("Présence inconnue : présent, excusé ou absent."))
     _bump(meeting, revision)
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(
@@ -368,7 +384,8 @@ def invitation_send(*, meeting, user, now=None) -> list[str]:
     now = now or timezone.now()
     if meeting.starts_at <= now:
         raise CommissionError(
-            f"La réunion du {_when(meeting)} est passée : aucune invitation n'a été envoyée."
+            _("La réunion du %(when)s est passée : aucune invitation n'a été envoyée.")
+            % {"when": _when(meeting)}
         )
     recipients = sorted(
         {
@@ -381,8 +398,10 @@ def invitation_send(*, meeting, user, now=None) -> list[str]:
     )
     if not recipients:
         raise CommissionError(
-            "Aucun membre de la commission n'a d'adresse électronique : ajoutez des membres du "
-            "personnel avant d'inviter."
+            _(
+                "Aucun membre de la commission n'a d'adresse électronique : ajoutez des membres "
+                "du personnel avant d'inviter."
+            )
         )
     agenda = list(meeting.agenda.values_list("title", flat=True))
     establishment = meeting.commission.establishment
@@ -426,11 +445,11 @@ def invitation_send(*, meeting, user, now=None) -> list[str]:
 def action_create(*, commission, user, title: str, owner, due_on=None, meeting=None) -> Action:
     title = " ".join(title.split())
     if not title:
-        raise CommissionError("Décrivez l'action décidée.")
+        raise CommissionError(_("Décrivez l'action décidée."))
     if owner is None or owner.commission_id != commission.pk:
-        raise CommissionError("Le responsable d'une action doit être membre de la commission.")
+        raise CommissionError(_("Le responsable d'une action doit être membre de la commission."))
     if meeting is not None and meeting.commission_id != commission.pk:
-        raise CommissionError("Cette réunion n'est pas une réunion de la commission.")
+        raise CommissionError(_("Cette réunion n'est pas une réunion de la commission."))
     action = Action.objects.create(
         commission=commission, meeting=meeting, title=title, owner=owner, due_on=due_on
     )
@@ -450,14 +469,16 @@ def action_create(*, commission, user, title: str, owner, due_on=None, meeting=N
 @transaction.atomic
 def action_set_status(*, action, user, seen_status: str, status: str) -> Action:
     if status not in ActionStatus.values:
-        raise CommissionError("État inconnu.")
+        raise CommissionError(_("État inconnu."))
     updated = Action.objects.filter(pk=action.pk, status=seen_status).update(
         status=status, updated_at=timezone.now()
     )
     if not updated:
         raise CommissionError(
-            "L'action a été mise à jour entre-temps par quelqu'un d'autre : rechargez la page. "
-            "Rien n'a été enregistré."
+            _(
+                "L'action a été mise à jour entre-temps par quelqu'un d'autre : rechargez la "
+                "page. Rien n'a été enregistré."
+            )
         )
     before = action.status
     action.refresh_from_db()
@@ -482,7 +503,7 @@ def minutes_pdf_request(*, meeting, user) -> None:
     from .tasks import render_minutes_pdf
 
     if not meeting.minutes.strip():
-        raise CommissionError("Rédigez le compte rendu avant de l'exporter en PDF.")
+        raise CommissionError(_("Rédigez le compte rendu avant de l'exporter en PDF."))
     Meeting.objects.filter(pk=meeting.pk).update(minutes_pdf_status="pending", minutes_pdf_error="")
     meeting.minutes_pdf_status = "pending"
     audit_record(

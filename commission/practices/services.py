@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commission.capabilities import PILOTS
 from commission.models import RemarkablePractice
@@ -33,18 +34,21 @@ class PracticeData:
 def _check(*, establishment, school_year, roles, data: PracticeData) -> None:
     if not PILOTS & set(roles):
         raise PracticeError(
-            "Seuls le RRUPN et l'équipe de direction enregistrent les pratiques remarquables."
+            _("Seuls le RRUPN et l'équipe de direction enregistrent les pratiques remarquables.")
         )
     for value, message in (
-        (data.title, "Donnez un titre à la pratique."),
-        (data.discipline, "Indiquez la discipline."),
-        (data.level, "Indiquez le niveau (par exemple 5e, 2nde)."),
-        (data.description, "Décrivez la pratique."),
+        (data.title, _("Donnez un titre à la pratique.")),
+        (data.discipline, _("Indiquez la discipline.")),
+        (data.level, _("Indiquez le niveau (par exemple 5e, 2nde).")),
+        (data.description, _("Décrivez la pratique.")),
     ):
         if not value.strip():
             raise PracticeError(message)
     if not staff_of(establishment, school_year).filter(pk=data.author.pk).exists():
-        raise PracticeError(f"{data.author} ne fait pas partie du personnel de l'établissement.")
+        raise PracticeError(
+            _("%(author)s ne fait pas partie du personnel de l'établissement.")
+            % {"author": data.author}
+        )
 
 
 def _fields(data: PracticeData) -> dict:
@@ -109,16 +113,16 @@ def practice_update(*, practice, user, roles, data: PracticeData):
 
 def _set_shared(*, practice, user, roles, share: bool):
     if not PILOTS & set(roles):
-        raise PracticeError("Seuls le RRUPN et l'équipe de direction partagent avec le SRANE.")
+        raise PracticeError(_("Seuls le RRUPN et l'équipe de direction partagent avec le SRANE."))
     before = _snapshot(practice)
     updated = RemarkablePractice.objects.filter(pk=practice.pk, shared_at__isnull=share).update(
         shared_at=timezone.now() if share else None
     )
     if not updated:
         raise PracticeError(
-            "Cette pratique est déjà partagée avec le SRANE."
+            _("Cette pratique est déjà partagée avec le SRANE.")
             if share
-            else "Cette pratique n'est pas partagée avec le SRANE."
+            else _("Cette pratique n'est pas partagée avec le SRANE.")
         )
     practice.refresh_from_db()
     audit_record(

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rrupn.audit.services import audit_record
 
@@ -16,13 +17,18 @@ class ProjectError(Exception):
 def _axis_title_free(establishment, title: str, exclude_pk=None) -> None:
     taken = ProjectAxis.objects.filter(establishment=establishment, title__iexact=title)
     if taken.exclude(pk=exclude_pk).exists():
-        raise ProjectError(f"Le projet numérique a déjà un axe intitulé « {title} ».")
+        raise ProjectError(
+            _("Le projet numérique a déjà un axe intitulé « %(title)s ».") % {"title": title}
+        )
 
 
 def _indicator_name_free(axis, name: str, exclude_pk=None) -> None:
     taken = Indicator.objects.filter(axis=axis, name__iexact=name).exclude(pk=exclude_pk)
     if taken.exists():
-        raise ProjectError(f"L'axe « {axis} » a déjà un indicateur « {name} ».")
+        raise ProjectError(
+            _("L'axe « %(axis)s » a déjà un indicateur « %(name)s ».")
+            % {"axis": axis, "name": name}
+        )
 
 
 def _indicator_facts(indicator) -> dict:
@@ -108,7 +114,7 @@ def value_record(
     """
     if measured_on > timezone.localdate():
         raise ProjectError(
-            "La date de la mesure est dans le futur : saisissez une mesure déjà relevée."
+            _("La date de la mesure est dans le futur : saisissez une mesure déjà relevée.")
         )
     establishment = indicator.axis.establishment
     existing = (
@@ -119,8 +125,11 @@ def value_record(
     day = day_label(measured_on)
     if existing is not None and not replace:
         raise ProjectError(
-            f"Une valeur ({number_label(existing.value)}) est déjà enregistrée le {day} pour "
-            "cet indicateur. Cochez « Remplacer la valeur de ce jour » pour la corriger."
+            _(
+                "Une valeur (%(number_label)s) est déjà enregistrée le %(day)s pour cet "
+                "indicateur. Cochez « Remplacer la valeur de ce jour » pour la corriger."
+            )
+            % {"number_label": number_label(existing.value), "day": day}
         )
     if existing is not None:
         before = {"date": day, "valeur": str(existing.value)}
@@ -136,8 +145,11 @@ def value_record(
                 )
         except IntegrityError as exc:  # the same day recorded concurrently
             raise ProjectError(
-                f"Une valeur vient d'être enregistrée le {day} pour cet indicateur : "
-                "rechargez la page. Rien n'a été enregistré."
+                _(
+                    "Une valeur vient d'être enregistrée le %(day)s pour cet indicateur : rechargez "
+                    "la page. Rien n'a été enregistré."
+                )
+                % {"day": day}
             ) from exc
         replaced = False
     audit_record(

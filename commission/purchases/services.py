@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commission.capabilities import PILOTS
 from commission.models import PurchaseProposal, PurchaseState
@@ -37,13 +38,13 @@ class PurchaseData:
 def purchase_data_check(data: PurchaseData) -> None:
     # The form says it first; the service says it again for any other caller.
     if not data.item.strip():
-        raise PurchaseError("Indiquez le matériel ou la ressource à acheter.")
+        raise PurchaseError(_("Indiquez le matériel ou la ressource à acheter."))
     if data.quantity is None or data.quantity < 1:
-        raise PurchaseError("La quantité doit être un nombre entier supérieur ou égal à 1.")
+        raise PurchaseError(_("La quantité doit être un nombre entier supérieur ou égal à 1."))
     if data.estimated_cost is None or data.estimated_cost < 0:
-        raise PurchaseError("Le coût estimé ne peut pas être négatif.")
+        raise PurchaseError(_("Le coût estimé ne peut pas être négatif."))
     if not data.justification.strip():
-        raise PurchaseError("Justifiez la proposition : à quel usage, pour quel projet ?")
+        raise PurchaseError(_("Justifiez la proposition : à quel usage, pour quel projet ?"))
 
 
 def _snapshot(proposal: PurchaseProposal) -> dict:
@@ -57,7 +58,7 @@ def _snapshot(proposal: PurchaseProposal) -> dict:
 @transaction.atomic
 def purchase_propose(*, establishment, school_year, user, roles, data: PurchaseData):
     if not PILOTS & set(roles):
-        raise PurchaseError("Seuls le RRUPN et l'équipe de direction proposent des achats.")
+        raise PurchaseError(_("Seuls le RRUPN et l'équipe de direction proposent des achats."))
     purchase_data_check(data)
     proposal = PurchaseProposal.objects.create(
         establishment=establishment,
@@ -82,10 +83,10 @@ def purchase_propose(*, establishment, school_year, user, roles, data: PurchaseD
 @transaction.atomic
 def purchase_decide(*, proposal, user, roles, approve: bool, comment: str = ""):
     if not DIRECTION & set(roles):
-        raise PurchaseError("Seule l'équipe de direction décide des propositions d'achat.")
+        raise PurchaseError(_("Seule l'équipe de direction décide des propositions d'achat."))
     comment = comment.strip()
     if not approve and not comment:
-        raise PurchaseError("Indiquez le motif du refus : il est transmis à l'auteur.")
+        raise PurchaseError(_("Indiquez le motif du refus : il est transmis à l'auteur."))
     before = _snapshot(proposal)
     target = PurchaseState.APPROVED if approve else PurchaseState.REFUSED
     updated = PurchaseProposal.objects.filter(pk=proposal.pk, state=PurchaseState.PROPOSED).update(
@@ -94,8 +95,8 @@ def purchase_decide(*, proposal, user, roles, approve: bool, comment: str = ""):
     if not updated:
         current = PurchaseProposal.objects.get(pk=proposal.pk)
         raise PurchaseError(
-            f"Cette proposition a déjà été décidée ({current.get_state_display().lower()}) : "
-            "rien n'a été modifié."
+            _("Cette proposition a déjà été décidée (%(state)s) : rien n'a été modifié.")
+            % {"state": current.get_state_display().lower()}
         )
     proposal.refresh_from_db()
     audit_record(

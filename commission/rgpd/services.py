@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rrupn.access.capabilities import roles_grant
 from rrupn.audit.services import audit_record
@@ -34,15 +35,19 @@ def snapshot(activity: ProcessingActivity) -> dict:
 
 def _check(establishment, roles, data: ActivityData, *, exclude_pk=None) -> None:
     if not roles_grant(roles, "commission.manage"):
-        raise RegisterError("Seuls la direction et le RRUPN tiennent le registre des traitements.")
+        raise RegisterError(
+            _("Seuls la direction et le RRUPN tiennent le registre des traitements.")
+        )
     empty = [name for name, value in asdict(data).items() if not value.strip()]
     if empty:
-        raise RegisterError("Toutes les rubriques du registre sont à renseigner.")
+        raise RegisterError(_("Toutes les rubriques du registre sont à renseigner."))
     same_name = ProcessingActivity.objects.filter(
         establishment=establishment, name__iexact=data.name.strip()
     ).exclude(pk=exclude_pk)
     if same_name.exists():
-        raise RegisterError(f"Le registre contient déjà un traitement « {data.name.strip()} ».")
+        raise RegisterError(
+            _("Le registre contient déjà un traitement « %(name)s ».") % {"name": data.name.strip()}
+        )
 
 
 @transaction.atomic
@@ -75,8 +80,10 @@ def activity_update(
     ).update(updated_at=timezone.now(), updated_by=user, **fields)
     if not changed:
         raise RegisterError(
-            "Ce traitement a été modifié ou supprimé entre-temps : rechargez la page "
-            "pour voir la version actuelle."
+            _(
+                "Ce traitement a été modifié ou supprimé entre-temps : rechargez la page pour "
+                "voir la version actuelle."
+            )
         )
     activity.refresh_from_db()
     audit_record(
@@ -93,7 +100,9 @@ def activity_update(
 @transaction.atomic
 def activity_delete(*, activity, user, roles) -> None:
     if not roles_grant(roles, "commission.manage"):
-        raise RegisterError("Seuls la direction et le RRUPN tiennent le registre des traitements.")
+        raise RegisterError(
+            _("Seuls la direction et le RRUPN tiennent le registre des traitements.")
+        )
     before = snapshot(activity)
     audit_record(
         actor=user,

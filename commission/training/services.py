@@ -4,6 +4,7 @@ from dataclasses import dataclass, fields
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rrupn.audit.services import audit_record
 
@@ -53,9 +54,9 @@ def _need_facts(need) -> dict:
 
 def _need_check(data: NeedData) -> None:
     if data.staff_count is None or data.staff_count < 1:
-        raise TrainingError("Le besoin doit concerner au moins une personne.")
+        raise TrainingError(_("Le besoin doit concerner au moins une personne."))
     if not data.audience.strip():
-        raise TrainingError("Précisez le public concerné.")
+        raise TrainingError(_("Précisez le public concerné."))
 
 
 @transaction.atomic
@@ -94,27 +95,32 @@ def need_update(*, need, user, data: NeedData) -> TrainingNeed:
 
 def _action_check(*, establishment, school_year, data: ActionData) -> None:
     if data.duration_minutes is None or data.duration_minutes < 1:
-        raise TrainingError("La durée doit être d'au moins une minute.")
+        raise TrainingError(_("La durée doit être d'au moins une minute."))
     if data.attendees is not None and data.attendees < 0:
-        raise TrainingError("Le nombre de participants ne peut pas être négatif.")
+        raise TrainingError(_("Le nombre de participants ne peut pas être négatif."))
     if data.kind == TrainingKind.CAFE:
         if data.held_on is None:
-            raise TrainingError("Indiquez la date du café numérique.")
+            raise TrainingError(_("Indiquez la date du café numérique."))
         if not data.presenter.strip():
-            raise TrainingError("Indiquez qui anime le café numérique.")
+            raise TrainingError(_("Indiquez qui anime le café numérique."))
     if data.attendees is not None and (data.held_on is None or data.held_on > timezone.localdate()):
         raise TrainingError(
-            "Le nombre de participants se saisit une fois l'action tenue : "
-            "laissez-le vide pour une action à venir ou sans date."
+            _(
+                "Le nombre de participants se saisit une fois l'action tenue : laissez-le vide "
+                "pour une action à venir ou sans date."
+            )
         )
     need = data.need
     if need is not None:
         if need.establishment_id != establishment.pk or need.school_year_id != school_year.pk:
-            raise TrainingError("Ce besoin n'appartient pas à l'établissement pour cette année.")
+            raise TrainingError(_("Ce besoin n'appartient pas à l'établissement pour cette année."))
         if need.topic_id != data.topic.pk:
             raise TrainingError(
-                f"Le besoin choisi porte sur le thème « {need.topic} » : "
-                "choisissez le même thème ou un autre besoin."
+                _(
+                    "Le besoin choisi porte sur le thème « %(topic)s » : choisissez le même thème ou "
+                    "un autre besoin."
+                )
+                % {"topic": need.topic}
             )
 
 
