@@ -8,6 +8,7 @@ request when it does not fit: a multi-class assignment is all or nothing. ILLIMI
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gar.models import AssignmentType, GarAssignment, GarSubscription, Public, TargetKind
 from rrupn.audit.services import audit_record
@@ -34,27 +35,48 @@ def _check_fits(subscription, public, wanted: int, what: str, many: bool = False
         return
     if not pool.available:
         raise AssignmentError(
-            f"L'abonnement « {subscription.resource} » ne prévoit pas de {pool.words} : "
-            "rien n'a été affecté."
+            _("L'abonnement « %(resource)s » ne prévoit pas de %(words)s : rien n'a été affecté.")
+            % {"resource": subscription.resource, "words": pool.words}
+        )
+    if many:
+        message = _(
+            "Licences insuffisantes pour « %(resource)s » : %(what)s demandent "
+            "%(wanted)s %(words)s, il en reste %(left)s sur %(available)s "
+            "(%(used)s déjà affectée(s)). Rien n'a été affecté."
+        )
+    else:
+        message = _(
+            "Licences insuffisantes pour « %(resource)s » : %(what)s demande "
+            "%(wanted)s %(words)s, il en reste %(left)s sur %(available)s "
+            "(%(used)s déjà affectée(s)). Rien n'a été affecté."
         )
     raise AssignmentError(
-        f"Licences insuffisantes pour « {subscription.resource} » : {what} "
-        f"{'demandent' if many else 'demande'} "
-        f"{wanted} {pool.words}, il en reste {max(pool.left, 0)} sur {pool.available} "
-        f"({pool.used} déjà affectée(s)). Rien n'a été affecté."
+        message
+        % {
+            "resource": subscription.resource,
+            "what": what,
+            "wanted": wanted,
+            "words": pool.words,
+            "left": max(pool.left, 0),
+            "available": pool.available,
+            "used": pool.used,
+        }
     )
 
 
 def _check_individual(subscription, public) -> None:
     if subscription.assignment_type == AssignmentType.ETABL:
         raise AssignmentError(
-            f"L'abonnement « {subscription.resource} » est de type ETABL : il s'affecte à tout "
-            "l'établissement."
+            _(
+                "L'abonnement « %(resource)s » est de type ETABL : il s'affecte à tout "
+                "l'établissement."
+            )
+            % {"resource": subscription.resource}
         )
     if public not in subscription.publics:
         raise AssignmentError(
-            f"L'abonnement « {subscription.resource} » n'est pas destiné au public "
-            f"« {Public(public).label.lower()} »."
+            _("L'abonnement « %(resource)s » n'est pas destiné au public « %(public)s ».")
+            % {"resource": subscription.resource, "public": Public(public).label.lower()}
         )
 
 
@@ -77,7 +99,7 @@ def assign_divisions(*, subscription, divisions, user) -> list[GarAssignment]:
     subscription = _locked(subscription)
     divisions = list(divisions)
     if not divisions:
-        raise AssignmentError("Choisissez au moins une classe ou un groupe.")
+        raise AssignmentError(_("Choisissez au moins une classe ou un groupe."))
     _check_individual(subscription, Public.ELEVE)
     foreign = [
         d
@@ -87,8 +109,10 @@ def assign_divisions(*, subscription, divisions, user) -> list[GarAssignment]:
     ]
     if foreign:
         raise AssignmentError(
-            "Seules les classes et groupes de l'établissement pour l'année de l'abonnement "
-            "peuvent être affectés."
+            _(
+                "Seules les classes et groupes de l'établissement pour l'année de l'abonnement "
+                "peuvent être affectés."
+            )
         )
     already = set(
         subscription.assignments.filter(division__in=divisions).values_list(
@@ -97,8 +121,8 @@ def assign_divisions(*, subscription, divisions, user) -> list[GarAssignment]:
     )
     if already:
         raise AssignmentError(
-            f"Déjà affecté(e)(s) à cet abonnement : {', '.join(sorted(already))}. "
-            "Rien n'a été affecté."
+            _("Déjà affecté(e)(s) à cet abonnement : %(names)s. Rien n'a été affecté.")
+            % {"names": ", ".join(sorted(already))}
         )
     names = ", ".join(d.code for d in divisions)
     _check_fits(
@@ -127,7 +151,7 @@ def assign_teachers(*, subscription, teachers, user) -> list[GarAssignment]:
     subscription = _locked(subscription)
     teachers = list(teachers)
     if not teachers:
-        raise AssignmentError("Choisissez au moins un enseignant.")
+        raise AssignmentError(_("Choisissez au moins un enseignant."))
     _check_individual(subscription, Public.ENSEIGNANT)
     staff = set(
         selectors.teachers_of(subscription.establishment, subscription.school_year).values_list(
@@ -137,12 +161,14 @@ def assign_teachers(*, subscription, teachers, user) -> list[GarAssignment]:
     outsiders = [str(t) for t in teachers if t.pk not in staff]
     if outsiders:
         raise AssignmentError(
-            f"{', '.join(outsiders)} n'enseigne(nt) pas dans l'établissement cette année."
+            _("%(names)s n'enseigne(nt) pas dans l'établissement cette année.")
+            % {"names": ", ".join(outsiders)}
         )
     already = [str(a.teacher) for a in subscription.assignments.filter(teacher__in=teachers)]
     if already:
         raise AssignmentError(
-            f"Déjà affecté(e)(s) à cet abonnement : {', '.join(already)}. Rien n'a été affecté."
+            _("Déjà affecté(e)(s) à cet abonnement : %(names)s. Rien n'a été affecté.")
+            % {"names": ", ".join(already)}
         )
     names = ", ".join(str(t) for t in teachers)
     _check_fits(subscription, Public.ENSEIGNANT, len(teachers), names, many=len(teachers) > 1)
@@ -175,14 +201,17 @@ def assign_establishment(*, subscription, user) -> GarAssignment:
     subscription = _locked(subscription)
     if subscription.assignment_type != AssignmentType.ETABL:
         raise AssignmentError(
-            f"L'abonnement « {subscription.resource} » est individuel (INDIV) : affectez-le à "
-            "des classes, des groupes ou des enseignants."
+            _(
+                "L'abonnement « %(resource)s » est individuel (INDIV) : affectez-le à des "
+                "classes, des groupes ou des enseignants."
+            )
+            % {"resource": subscription.resource}
         )
     if subscription.assignments.filter(target_kind=TargetKind.ESTABLISHMENT).exists():
-        raise AssignmentError("Cet abonnement est déjà affecté à tout l'établissement.")
+        raise AssignmentError(_("Cet abonnement est déjà affecté à tout l'établissement."))
     public = next((p for p in Public.values if p in subscription.publics), Public.ELEVE)
     size = establishment_size(subscription)
-    _check_fits(subscription, public, size, "tout l'établissement")
+    _check_fits(subscription, public, size, _("tout l'établissement"))
     return _create(
         subscription, user, target_kind=TargetKind.ESTABLISHMENT, public=public, licences=size
     )
@@ -250,8 +279,11 @@ def copy_last_year(*, establishment, school_year, user) -> CopyReport:
                     division = divisions.get(old.division.code)
                     if division is None:
                         report.not_copied.append(
-                            f"{title} : la classe ou le groupe {old.division.code} n'existe pas "
-                            "cette année."
+                            _(
+                                "%(title)s : la classe ou le groupe %(code)s n'existe pas "
+                                "cette année."
+                            )
+                            % {"title": title, "code": old.division.code}
                         )
                         continue
                     if subscription.assignments.filter(division=division).exists():
@@ -274,7 +306,9 @@ def copy_last_year(*, establishment, school_year, user) -> CopyReport:
                     assign_establishment(subscription=subscription, user=user)
                     report.copied.append(f"{title} → tout l'établissement")
             except AssignmentError as exc:
-                report.not_copied.append(f"{title} : {exc}")
+                report.not_copied.append(
+                    _("%(title)s : %(error)s") % {"title": title, "error": exc}
+                )
     if report.copied:
         audit_record(
             actor=user,

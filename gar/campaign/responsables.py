@@ -16,6 +16,7 @@ only the first applies.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gar.capabilities import ELIGIBLE
 from gar.models import DesignationState, RespAffectation
@@ -77,8 +78,11 @@ def responsable_designate(*, establishment, school_year, person, user, roles) ->
     their_roles = person_roles(establishment, school_year, person)
     if not their_roles:
         raise DesignationError(
-            f"{person} n'a pas de rôle dans l'établissement cette année : "
-            "seul le personnel de l'établissement peut être responsable d'affectation."
+            _(
+                "%(person)s n'a pas de rôle dans l'établissement cette année : seul le personnel "
+                "de l'établissement peut être responsable d'affectation."
+            )
+            % {"person": person}
         )
     direction = roles_grant(roles, "gar.designate")
     myself = person.pk == user.pk
@@ -88,8 +92,10 @@ def responsable_designate(*, establishment, school_year, person, user, roles) ->
         state = DesignationState.PROPOSED
     else:
         raise DesignationError(
-            "Seuls la direction, les responsables d'affectation et les personnes éligibles "
-            "désignent ou proposent des responsables d'affectation."
+            _(
+                "Seuls la direction, les responsables d'affectation et les personnes éligibles "
+                "désignent ou proposent des responsables d'affectation."
+            )
         )
     now = timezone.now()
     decided = state == DesignationState.DESIGNATED
@@ -106,7 +112,11 @@ def responsable_designate(*, establishment, school_year, person, user, roles) ->
             )
     except IntegrityError:
         raise DesignationError(
-            f"{person} est déjà désigné(e) ou proposé(e) pour cette année : rien n'a été modifié."
+            _(
+                "%(person)s est déjà désigné(e) ou proposé(e) pour cette année : rien n'a été "
+                "modifié."
+            )
+            % {"person": person}
         ) from None
     if decided:
         _grant_role(designation)
@@ -133,8 +143,8 @@ def _transition(designation, *, from_states, user, comment="", action, summary, 
     if not updated:
         designation.refresh_from_db()
         raise DesignationError(
-            f"Cette désignation est déjà « {designation.get_state_display().lower()} » : "
-            "rien n'a été modifié."
+            _("Cette désignation est déjà « %(state)s » : rien n'a été modifié.")
+            % {"state": designation.get_state_display().lower()}
         )
     designation.refresh_from_db()
     audit_record(
@@ -152,7 +162,7 @@ def _transition(designation, *, from_states, user, comment="", action, summary, 
 @transaction.atomic
 def responsable_decide(*, designation, user, roles, approve: bool, comment: str = ""):
     if not roles_grant(roles, "gar.designate"):
-        raise DesignationError("Seule l'équipe de direction décide des désignations proposées.")
+        raise DesignationError(_("Seule l'équipe de direction décide des désignations proposées."))
     comment = comment.strip()
     state = DesignationState.DESIGNATED if approve else DesignationState.REFUSED
     _transition(
@@ -175,7 +185,7 @@ def responsable_decide(*, designation, user, roles, approve: bool, comment: str 
 def responsable_withdraw(*, designation, user, roles):
     if not (roles_grant(roles, "gar.designate") or designation.user_id == user.pk):
         raise DesignationError(
-            "Seuls la direction et la personne elle-même retirent une désignation."
+            _("Seuls la direction et la personne elle-même retirent une désignation.")
         )
     was_designated = designation.state == DesignationState.DESIGNATED
     _transition(
@@ -200,17 +210,19 @@ def responsable_confirm_ent(*, designation, user, roles):
         or Role.ADMIN_ENT in roles
     ):
         raise DesignationError(
-            "Seuls la personne désignée, la direction et l'administrateur ENT confirment "
-            "que c'est fait dans l'ENT."
+            _(
+                "Seuls la personne désignée, la direction et l'administrateur ENT confirment que "
+                "c'est fait dans l'ENT."
+            )
         )
     if designation.state != DesignationState.DESIGNATED:
-        raise DesignationError("Seule une personne désignée peut l'être aussi dans l'ENT.")
+        raise DesignationError(_("Seule une personne désignée peut l'être aussi dans l'ENT."))
     before = _snapshot(designation)
     updated = RespAffectation.objects.filter(
         pk=designation.pk, state=DesignationState.DESIGNATED, done_in_ent_at__isnull=True
     ).update(done_in_ent_at=timezone.now())
     if not updated:
-        raise DesignationError("C'est déjà confirmé : rien n'a été modifié.")
+        raise DesignationError(_("C'est déjà confirmé : rien n'a été modifié."))
     designation.refresh_from_db()
     audit_record(
         actor=user,

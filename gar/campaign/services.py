@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gar.models import CampaignReminder, GarCampaign, GarSubscription, default_due_date
 from rrupn.access.capabilities import roles_grant
@@ -46,7 +47,7 @@ def subscription_mark_done(*, subscription: GarSubscription, user, roles, done: 
     """Mark (or unmark) a subscription's assignments as done for this year's campaign."""
     if not roles_grant(roles, "gar.assign"):
         raise CampaignError(
-            "Seuls les responsables d'affectation marquent les affectations faites."
+            _("Seuls les responsables d'affectation marquent les affectations faites.")
         )
     before = {"fait": subscription.done_at is not None}
     if done:
@@ -58,10 +59,12 @@ def subscription_mark_done(*, subscription: GarSubscription, user, roles, done: 
             done_at=None, done_by=None
         )
     if not updated:
-        raise CampaignError(
-            f"« {subscription.resource} » est déjà {'marqué fait' if done else 'à faire'} : "
-            "rien n'a été modifié."
+        message = (
+            _("« %(resource)s » est déjà marqué fait : rien n'a été modifié.")
+            if done
+            else _("« %(resource)s » est déjà à faire : rien n'a été modifié.")
         )
+        raise CampaignError(message % {"resource": subscription.resource})
     subscription.refresh_from_db()
     audit_record(
         actor=user,
@@ -91,14 +94,21 @@ def campaign_ensure(school_year) -> GarCampaign:
 @transaction.atomic
 def campaign_set_due_date(*, school_year, due_on, reminder_every_days: int, user, is_academie):
     if not is_academie:
-        raise CampaignError("Seul le SRANE académique fixe la date limite de la campagne.")
+        raise CampaignError(_("Seul le SRANE académique fixe la date limite de la campagne."))
     if not school_year.starts_on <= due_on <= school_year.ends_on:
         raise CampaignError(
-            f"La date limite doit tomber dans l'année scolaire {school_year.label} "
-            f"(du {_day(school_year.starts_on)} au {_day(school_year.ends_on)})."
+            _(
+                "La date limite doit tomber dans l'année scolaire %(label)s (du %(start)s au "
+                "%(end)s)."
+            )
+            % {
+                "label": school_year.label,
+                "start": _day(school_year.starts_on),
+                "end": _day(school_year.ends_on),
+            }
         )
     if not 1 <= reminder_every_days <= 60:
-        raise CampaignError("L'intervalle entre deux relances va de 1 à 60 jours.")
+        raise CampaignError(_("L'intervalle entre deux relances va de 1 à 60 jours."))
     campaign = campaign_ensure(school_year)
     campaign = GarCampaign.objects.select_for_update().get(pk=campaign.pk)
     before = {"date limite": _day(campaign.due_on), "relance (jours)": campaign.reminder_every_days}
@@ -230,7 +240,9 @@ def campaign_remind_school(*, school_year, establishment, user, today=None) -> C
     today = today or timezone.localdate()
     progress = progress_by_establishment([establishment.pk], school_year)[establishment.pk]
     if progress.complete:
-        raise CampaignError(f"{establishment.name} a terminé sa campagne : pas de relance.")
+        raise CampaignError(
+            _("%(name)s a terminé sa campagne : pas de relance.") % {"name": establishment.name}
+        )
     report = _remind(
         school_year=school_year,
         establishments=[establishment],
@@ -239,10 +251,15 @@ def campaign_remind_school(*, school_year, establishment, user, today=None) -> C
         today=today,
     )
     if report.recent:
-        raise CampaignError(f"{establishment.name} a déjà été relancé aujourd'hui.")
+        raise CampaignError(
+            _("%(name)s a déjà été relancé aujourd'hui.") % {"name": establishment.name}
+        )
     if report.unreachable:
         raise CampaignError(
-            f"{establishment.name} n'a ni responsable d'affectation, ni RRUPN, ni chef "
-            "d'établissement connu du portail : personne à relancer."
+            _(
+                "%(name)s n'a ni responsable d'affectation, ni RRUPN, ni chef d'établissement "
+                "connu du portail : personne à relancer."
+            )
+            % {"name": establishment.name}
         )
     return CampaignReminder.objects.filter(establishment=establishment).latest("sent_at")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from gar.models import AssignmentCategory, GarResource, GarSubscription, Public
 from rrupn.establishments.services import RowError
@@ -74,29 +75,35 @@ REPORT_COUNTS = REPORT_COLUMNS[4:]
 def read_upload(uploaded) -> str:
     """The text of an uploaded CSV, or a ValidationError in French saying what is wrong."""
     if PurePath(uploaded.name or "").suffix.lower() not in EXTENSIONS:
-        raise ValidationError("Le fichier doit être un fichier CSV (extension .csv ou .txt).")
+        raise ValidationError(_("Le fichier doit être un fichier CSV (extension .csv ou .txt)."))
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            f"Le fichier pèse {uploaded.size / 1024 / 1024:.1f} Mo : 2 Mo au plus.".replace(
-                ".", ","
-            )
+            (
+                _("Le fichier pèse %(size)s Mo : 2 Mo au plus.")
+                % {"size": f"{uploaded.size / 1024 / 1024:.1f}"}
+            ).replace(".", ",")
         )
     raw = uploaded.read(MAX_UPLOAD_BYTES + 1)
     if not raw.strip():
-        raise ValidationError("Le fichier est vide.")
+        raise ValidationError(_("Le fichier est vide."))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
-            "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » "
-            "(point-virgule) depuis votre tableur."
+            _(
+                "Le fichier n'est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » "
+                "(point-virgule) depuis votre tableur."
+            )
         ) from None
     if "\x00" in text:
-        raise ValidationError("Ce fichier n'est pas un fichier texte CSV.")
+        raise ValidationError(_("Ce fichier n'est pas un fichier texte CSV."))
     first_line = text.lstrip().splitlines()[0]
     if DELIMITER not in first_line:
         raise ValidationError(
-            "La première ligne doit porter les noms de colonnes séparés par des points-virgules (;)."
+            _(
+                "La première ligne doit porter les noms de colonnes séparés par des "
+                "points-virgules (;)."
+            )
         )
     return text
 
@@ -119,17 +126,17 @@ def _header(reader, required, optional) -> tuple[list[str], list[RowError]]:
     header = [h.strip() for h in next(reader, [])]
     errors = []
     if not any(header):
-        return header, [RowError(1, "-", "le fichier n'a pas de ligne d'en-tête")]
+        return header, [RowError(1, "-", _("le fichier n'a pas de ligne d'en-tête"))]
     for name in header:
         if name not in required and name not in optional:
             errors.append(
-                RowError(1, name or "(vide)", "colonne inconnue (voir le format documenté)")
+                RowError(1, name or "(vide)", _("colonne inconnue (voir le format documenté)"))
             )
         elif header.count(name) > 1:
-            errors.append(RowError(1, name, "colonne présente plusieurs fois"))
+            errors.append(RowError(1, name, _("colonne présente plusieurs fois")))
     for name in required:
         if name not in header:
-            errors.append(RowError(1, name, "colonne obligatoire absente"))
+            errors.append(RowError(1, name, _("colonne obligatoire absente")))
     return header, list({str(e): e for e in errors}.values())
 
 
@@ -141,7 +148,12 @@ def _rows(reader, header, errors):
             continue
         if len(raw) != len(header):
             errors.append(
-                RowError(line, "-", f"{len(raw)} colonnes au lieu de {len(header)} (en-tête)")
+                RowError(
+                    line,
+                    "-",
+                    _("%(found)s colonnes au lieu de %(expected)s (en-tête)")
+                    % {"found": len(raw), "expected": len(header)},
+                )
             )
             continue
         yield line, {name: value.strip() for name, value in zip(header, raw, strict=True)}
@@ -199,7 +211,11 @@ def parse_subscriptions(
             if value and data[name] is None:
                 unparsed.add(name)
                 row_errors.append(
-                    (name, f"date « {value} » illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu")
+                    (
+                        name,
+                        _("date « %(value)s » illisible : JJ/MM/AAAA ou AAAA-MM-JJ attendu")
+                        % {"value": value},
+                    )
                 )
         data = normalized(data)
         row_errors += [e for e in check_subscription(data) if e[0] not in unparsed]
@@ -208,8 +224,11 @@ def parse_subscriptions(
             row_errors.append(
                 (
                     "uaiEtab",
-                    f"abonnement d'un autre établissement ({uai}) : seules les lignes de "
-                    f"{establishment.uai} sont acceptées",
+                    _(
+                        "abonnement d'un autre établissement (%(uai)s) : seules les lignes de %(expected)s "
+                        "sont acceptées"
+                    )
+                    % {"uai": uai, "expected": establishment.uai},
                 )
             )
         resource = catalogue.get(cells["idRessource"])
@@ -217,22 +236,30 @@ def parse_subscriptions(
             row_errors.append(
                 (
                     "idRessource",
-                    f"ressource « {cells['idRessource']} » absente du catalogue : demandez à la "
-                    "SRANE de l'ajouter, puis relancez l'import",
+                    _(
+                        "ressource « %(idRessource)s » absente du catalogue : demandez à la SRANE de "
+                        "l'ajouter, puis relancez l'import"
+                    )
+                    % {"idRessource": cells["idRessource"]},
                 )
             )
         else:
             row_errors += resource_errors(resource)
         ident = data["idAbonnement"]
         if ident in seen:
-            row_errors.append(("idAbonnement", f"idAbonnement déjà présent ligne {seen[ident]}"))
+            row_errors.append(
+                (
+                    "idAbonnement",
+                    _("idAbonnement déjà présent ligne %(line)s") % {"line": seen[ident]},
+                )
+            )
         seen.setdefault(ident, line)
         row_errors += _stored_conflicts(existing.get(ident), establishment, school_year)
         errors += [RowError(line, column, message) for column, message in row_errors]
         if not row_errors:
             rows.append(SubscriptionRow(line, resource, data))
     if not rows and not errors:
-        errors.append(RowError(2, "-", "le fichier ne contient aucun abonnement"))
+        errors.append(RowError(2, "-", _("le fichier ne contient aucun abonnement")))
     return rows, errors
 
 
@@ -240,12 +267,13 @@ def _stored_conflicts(stored: GarSubscription | None, establishment, school_year
     if stored is None:
         return []
     if stored.establishment_id != establishment.pk:
-        return [("idAbonnement", "cet idAbonnement est déjà celui d'un autre établissement")]
+        return [("idAbonnement", _("cet idAbonnement est déjà celui d'un autre établissement"))]
     if stored.school_year_id != school_year.pk:
         return [
             (
                 "idAbonnement",
-                f"cet abonnement est déjà enregistré pour l'année {stored.school_year.label}",
+                _("cet abonnement est déjà enregistré pour l'année %(label)s")
+                % {"label": stored.school_year.label},
             )
         ]
     return []
@@ -272,39 +300,59 @@ def parse_assignment_report(
         row_errors: list[tuple[str, str]] = []
         if cells["UAI"].upper() != uai:
             row_errors.append(
-                ("UAI", f"ligne d'un autre établissement ({cells['UAI']}) : {uai} attendu")
+                (
+                    "UAI",
+                    _("ligne d'un autre établissement (%(found)s) : %(expected)s attendu")
+                    % {"found": cells["UAI"], "expected": uai},
+                )
             )
         ident = cells["idAbonnement"]
         subscription = subscriptions.get(ident)
         if subscription is None:
             row_errors.append(
-                ("idAbonnement", f"abonnement « {ident} » inconnu pour cet établissement")
+                (
+                    "idAbonnement",
+                    _("abonnement « %(ident)s » inconnu pour cet établissement") % {"ident": ident},
+                )
             )
         elif cells["idRessource"] != subscription.resource.ark:
             row_errors.append(
                 (
                     "idRessource",
-                    f"« {cells['idRessource']} » n'est pas la ressource de cet abonnement "
-                    f"({subscription.resource.ark})",
+                    _("« %(idRessource)s » n'est pas la ressource de cet abonnement (%(ark)s)")
+                    % {"idRessource": cells["idRessource"], "ark": subscription.resource.ark},
                 )
             )
         if ident in seen:
-            row_errors.append(("idAbonnement", f"idAbonnement déjà présent ligne {seen[ident]}"))
+            row_errors.append(
+                (
+                    "idAbonnement",
+                    _("idAbonnement déjà présent ligne %(line)s") % {"line": seen[ident]},
+                )
+            )
         seen.setdefault(ident, line)
         used = []
         for name in REPORT_COUNTS:
             value = cells[name]
             if not value:
-                row_errors.append((name, "valeur manquante : nombre entier positif ou nul attendu"))
+                row_errors.append(
+                    (name, _("valeur manquante : nombre entier positif ou nul attendu"))
+                )
             elif not (value.isascii() and value.isdigit() and len(value) <= 9):
-                row_errors.append((name, f"« {value} » : nombre entier positif ou nul attendu"))
+                row_errors.append(
+                    (
+                        name,
+                        _("« %(value)s » : nombre entier positif ou nul attendu")
+                        % {"value": value},
+                    )
+                )
             else:
                 used.append(int(value))
         errors += [RowError(line, column, message) for column, message in row_errors]
         if not row_errors:
             rows.append(ReportRow(line, ident, used))
     if not rows and not errors:
-        errors.append(RowError(2, "-", "le rapport ne contient aucune ligne"))
+        errors.append(RowError(2, "-", _("le rapport ne contient aucune ligne")))
     return rows, errors
 
 

@@ -12,6 +12,8 @@ RG11 (no DOCUMENTALISTE in 1st-degree schools) the écoles, which the portal doe
 import datetime
 import re
 
+from django.utils.translation import gettext as _
+
 from gar.models import UNLIMITED, AssignmentCategory, AssignmentType, Public
 
 # nbLicence… field → the publicCible it needs (RG5)
@@ -47,25 +49,35 @@ def _years_later(day: datetime.date, years: int) -> datetime.date:
 def _check_id(value: str, errors: list) -> None:
     if not value:
         errors.append(
-            ("idAbonnement", "L'identifiant d'abonnement (idAbonnement) est obligatoire.")
+            ("idAbonnement", _("L'identifiant d'abonnement (idAbonnement) est obligatoire."))
         )
     elif len(value) > ID_MAX:
         errors.append(
-            ("idAbonnement", f"idAbonnement compte {len(value)} caractères : {ID_MAX} au plus.")
+            (
+                "idAbonnement",
+                _("idAbonnement compte %(count)s caractères : %(max)s au plus.")
+                % {"count": len(value), "max": ID_MAX},
+            )
         )
     elif value.startswith("_"):  # RG13
         errors.append(
             (
                 "idAbonnement",
-                "idAbonnement ne peut pas commencer par « _ » : le GAR réserve ce préfixe "
-                "aux abonnements supprimés (RG13).",
+                _(
+                    "idAbonnement ne peut pas commencer par « _ » : le GAR réserve ce préfixe aux "
+                    "abonnements supprimés (RG13)."
+                ),
             )
         )
     elif value.lower() in RESERVED_IDS:  # RG12
         errors.append(
             (
                 "idAbonnement",
-                f"« {value} » est un mot réservé du GAR : choisissez un autre idAbonnement (RG12).",
+                _(
+                    "« %(value)s » est un mot réservé du GAR : choisissez un autre idAbonnement "
+                    "(RG12)."
+                )
+                % {"value": value},
             )
         )
 
@@ -76,22 +88,26 @@ def _check_validity(data: dict, errors: list) -> None:
     end_year = (data.get("anneeFinValidite") or "").strip()
     if start is None:
         errors.append(
-            ("debutValidite", "La date de début de validité (debutValidite) est obligatoire.")
+            ("debutValidite", _("La date de début de validité (debutValidite) est obligatoire."))
         )
     if end and end_year:  # RG9
         errors.append(
             (
                 "anneeFinValidite",
-                "Indiquez soit finValidite (une date), soit anneeFinValidite (une année "
-                "scolaire), pas les deux (RG9).",
+                _(
+                    "Indiquez soit finValidite (une date), soit anneeFinValidite (une année "
+                    "scolaire), pas les deux (RG9)."
+                ),
             )
         )
     elif not end and not end_year:  # RG9
         errors.append(
             (
                 "finValidite",
-                "Indiquez la fin de validité : une date (finValidite) ou une année scolaire "
-                "(anneeFinValidite), l'une des deux (RG9).",
+                _(
+                    "Indiquez la fin de validité : une date (finValidite) ou une année scolaire "
+                    "(anneeFinValidite), l'une des deux (RG9)."
+                ),
             )
         )
     if end and start:
@@ -99,14 +115,15 @@ def _check_validity(data: dict, errors: list) -> None:
             errors.append(
                 (
                     "finValidite",
-                    "La fin de validité (finValidite) précède son début (debutValidite).",
+                    _("La fin de validité (finValidite) précède son début (debutValidite)."),
                 )
             )
         elif end > _years_later(start, MAX_YEARS):  # RG8
             errors.append(
                 (
                     "finValidite",
-                    f"La fin de validité est à plus de {MAX_YEARS} ans du début de validité (RG8).",
+                    _("La fin de validité est à plus de %(max)s ans du début de validité (RG8).")
+                    % {"max": MAX_YEARS},
                 )
             )
     if end_year:
@@ -119,8 +136,11 @@ def _check_end_school_year(value: str, start, errors: list) -> None:
         errors.append(
             (
                 "anneeFinValidite",
-                f"anneeFinValidite « {value} » n'a pas la forme AAAA-AAAA, par exemple "
-                "2026-2027 (RG10).",
+                _(
+                    "anneeFinValidite « %(value)s » n'a pas la forme AAAA-AAAA, par exemple "
+                    "2026-2027 (RG10)."
+                )
+                % {"value": value},
             )
         )
         return
@@ -129,21 +149,30 @@ def _check_end_school_year(value: str, start, errors: list) -> None:
         errors.append(
             (
                 "anneeFinValidite",
-                f"Dans anneeFinValidite « {value} », la seconde année doit suivre la première (RG7).",
+                _(
+                    "Dans anneeFinValidite « %(value)s », la seconde année doit suivre la première "
+                    "(RG7)."
+                )
+                % {"value": value},
             )
         )
     elif second - first > MAX_YEARS:  # RG7
         errors.append(
             (
                 "anneeFinValidite",
-                f"anneeFinValidite « {value} » couvre plus de {MAX_YEARS} années scolaires (RG7).",
+                _("anneeFinValidite « %(value)s » couvre plus de %(max)s années scolaires (RG7).")
+                % {"value": value, "max": MAX_YEARS},
             )
         )
     elif start is not None and datetime.date(second, 8, 31) < start:
         errors.append(
             (
                 "anneeFinValidite",
-                f"L'année scolaire {value} se termine avant le début de validité (debutValidite).",
+                _(
+                    "L'année scolaire %(value)s se termine avant le début de validité "
+                    "(debutValidite)."
+                )
+                % {"value": value},
             )
         )
 
@@ -155,22 +184,33 @@ def _check_publics_and_licences(data: dict, errors: list) -> None:
         errors.append(
             (
                 "publicCible",
-                "Choisissez au moins un public cible (ELEVE, ENSEIGNANT, DOCUMENTALISTE, "
-                "AUTRE PERSONNEL).",
+                _(
+                    "Choisissez au moins un public cible (ELEVE, ENSEIGNANT, DOCUMENTALISTE, AUTRE "
+                    "PERSONNEL)."
+                ),
             )
         )
     for public in unknown:
         errors.append(
             (
                 "publicCible",
-                f"Public cible inconnu « {public} » : ELEVE, ENSEIGNANT, DOCUMENTALISTE ou "
-                "AUTRE PERSONNEL (avec une espace).",
+                _(
+                    "Public cible inconnu « %(public)s » : ELEVE, ENSEIGNANT, DOCUMENTALISTE ou "
+                    "AUTRE PERSONNEL (avec une espace)."
+                )
+                % {"public": public},
             )
         )
     counts = {name: (data.get(name) or "").strip() for name in LICENCE_FIELDS}
     for name, value in counts.items():
         if not _licence_ok(value):
-            errors.append((name, f"{name} « {value} » : indiquez un nombre entier ou ILLIMITE."))
+            errors.append(
+                (
+                    name,
+                    _("%(name)s « %(value)s » : indiquez un nombre entier ou ILLIMITE.")
+                    % {"name": name, "value": value},
+                )
+            )
     given = {
         name for name, value in counts.items() if _licence_ok(value) and licence_count_given(value)
     }
@@ -181,24 +221,31 @@ def _check_publics_and_licences(data: dict, errors: list) -> None:
         errors.append(
             (
                 "nbLicenceGlobale",
-                "Une affectation à tout l'établissement (ETABL) se compte en licences globales : "
-                "indiquez nbLicenceGlobale et aucun nombre par public (RG6).",
+                _(
+                    "Une affectation à tout l'établissement (ETABL) se compte en licences globales : "
+                    "indiquez nbLicenceGlobale et aucun nombre par public (RG6)."
+                ),
             )
         )
     elif global_given and per_public:  # RG1
         errors.append(
             (
                 "nbLicenceGlobale",
-                "Indiquez soit un nombre global de licences (nbLicenceGlobale), soit des nombres "
-                f"par public ({', '.join(per_public)}), pas les deux (RG1).",
+                _(
+                    "Indiquez soit un nombre global de licences (nbLicenceGlobale), soit des nombres "
+                    "par public (%(publics)s), pas les deux (RG1)."
+                )
+                % {"publics": ", ".join(per_public)},
             )
         )
     elif not global_given and not per_public:  # RG1
         errors.append(
             (
                 "nbLicenceGlobale",
-                "Indiquez le nombre de licences : global (nbLicenceGlobale) ou par public "
-                "(nbLicenceEleve, nbLicenceEnseignant…) (RG1).",
+                _(
+                    "Indiquez le nombre de licences : global (nbLicenceGlobale) ou par public "
+                    "(nbLicenceEleve, nbLicenceEnseignant…) (RG1)."
+                ),
             )
         )
     for name in per_public:  # RG5
@@ -207,7 +254,8 @@ def _check_publics_and_licences(data: dict, errors: list) -> None:
             errors.append(
                 (
                     name,
-                    f"{name} est renseigné : ajoutez le public cible {public} (RG5).",
+                    _("%(name)s est renseigné : ajoutez le public cible %(public)s (RG5).")
+                    % {"name": name, "public": public},
                 )
             )
 
@@ -219,22 +267,31 @@ def check_subscription(data: dict) -> list[tuple[str, str]]:
     _check_validity(data, errors)
     if data.get("typeAffectation") not in AssignmentType.values:
         errors.append(
-            ("typeAffectation", "typeAffectation : INDIV (individuelle) ou ETABL (établissement).")
+            (
+                "typeAffectation",
+                _("typeAffectation : INDIV (individuelle) ou ETABL (établissement)."),
+            )
         )
     if data.get("categorieAffectation") not in AssignmentCategory.values:
         errors.append(
             (
                 "categorieAffectation",
-                "categorieAffectation : « transferable » ou « non transferable ».",
+                _("categorieAffectation : « transferable » ou « non transferable »."),
             )
         )
     _check_publics_and_licences(data, errors)
     if len(data.get("commentaireAbonnement") or "") > COMMENT_MAX:
         errors.append(
-            ("commentaireAbonnement", f"commentaireAbonnement : {COMMENT_MAX} caractères au plus.")
+            (
+                "commentaireAbonnement",
+                _("commentaireAbonnement : %(max)s caractères au plus.") % {"max": COMMENT_MAX},
+            )
         )
     if len(data.get("codeProjetRessource") or "") > PROJECT_MAX:
         errors.append(
-            ("codeProjetRessource", f"codeProjetRessource : {PROJECT_MAX} caractères au plus.")
+            (
+                "codeProjetRessource",
+                _("codeProjetRessource : %(max)s caractères au plus.") % {"max": PROJECT_MAX},
+            )
         )
     return errors

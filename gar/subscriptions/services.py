@@ -7,6 +7,7 @@ natural key is idAbonnement, and a row equal to what is stored changes nothing.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gar.assignments.selectors import pools, used_by_public
 from gar.models import GarResource, GarSubscription, Origin, Public
@@ -76,8 +77,11 @@ def assignment_conflicts(subscription: GarSubscription, used: dict) -> list[tupl
     return [
         (
             field_of.get(pool.public, "nbLicenceGlobale"),
-            f"{pool.used} {pool.words} déjà affectées dans le portail : il en faut au moins "
-            f"autant (retirez d'abord des affectations).",
+            _(
+                "%(used)s %(words)s déjà affectées dans le portail : il en faut au moins "
+                "autant (retirez d'abord des affectations)."
+            )
+            % {"used": pool.used, "words": pool.words},
         )
         for pool in pools(subscription, used)
         if pool.left is not None and pool.left < 0
@@ -95,17 +99,22 @@ def resource_errors(resource: GarResource | None, *, kept=False) -> list[tuple[s
     """Why `resource` cannot be subscribed; `kept`: it already was (its catalogue entry
     may have been withdrawn since)."""
     if resource is None:
-        return [("idRessource", "Choisissez la ressource dans le catalogue.")]
+        return [("idRessource", _("Choisissez la ressource dans le catalogue."))]
     if resource.origin == Origin.NATIONAL:
         return [
             (
                 "idRessource",
-                f"« {resource.title} » est une ressource nationale : elle est ouverte à tous les "
-                "établissements sans abonnement à saisir.",
+                _(
+                    "« %(title)s » est une ressource nationale : elle est ouverte à tous les "
+                    "établissements sans abonnement à saisir."
+                )
+                % {"title": resource.title},
             )
         ]
     if not resource.active and not kept:
-        return [("idRessource", f"« {resource.title} » n'est plus au catalogue.")]
+        return [
+            ("idRessource", _("« %(title)s » n'est plus au catalogue.") % {"title": resource.title})
+        ]
     return []
 
 
@@ -126,7 +135,11 @@ def subscription_save(
         taken = taken.exclude(pk=subscription.pk)
     if data["idAbonnement"] and taken.exists():
         errors.append(
-            ("idAbonnement", f"L'idAbonnement « {data['idAbonnement']} » est déjà enregistré.")
+            (
+                "idAbonnement",
+                _("L'idAbonnement « %(idAbonnement)s » est déjà enregistré.")
+                % {"idAbonnement": data["idAbonnement"]},
+            )
         )
     if errors:
         raise SubscriptionError(errors)
@@ -151,7 +164,13 @@ def subscription_save(
             subscription.save()
     except IntegrityError:  # the same idAbonnement saved meanwhile by someone else
         raise SubscriptionError(
-            [("idAbonnement", f"L'idAbonnement « {data['idAbonnement']} » est déjà enregistré.")]
+            [
+                (
+                    "idAbonnement",
+                    _("L'idAbonnement « %(idAbonnement)s » est déjà enregistré.")
+                    % {"idAbonnement": data["idAbonnement"]},
+                )
+            ]
         ) from None
     audit_record(
         actor=user,
@@ -224,8 +243,10 @@ def subscriptions_import(*, establishment, school_year, user, text: str) -> Impo
             RowError(
                 1,
                 "idAbonnement",
-                "un autre enregistrement vient de créer l'un de ces abonnements : "
-                "relancez l'import.",
+                _(
+                    "un autre enregistrement vient de créer l'un de ces abonnements : relancez "
+                    "l'import."
+                ),
             )
         ]
         return result
