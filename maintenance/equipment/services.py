@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maintenance import notifications
 from maintenance.capabilities import HANDLERS
@@ -40,13 +41,13 @@ class NeedData:
 def need_data_check(data: NeedData) -> None:
     # The form says it first; the service says it again for any other caller.
     if not (data.item or "").strip():
-        raise EquipmentError("Indiquez le matériel demandé.")
+        raise EquipmentError(_("Indiquez le matériel demandé."))
     if data.quantity is None or data.quantity < 1:
-        raise EquipmentError("La quantité doit être un nombre entier supérieur ou égal à 1.")
+        raise EquipmentError(_("La quantité doit être un nombre entier supérieur ou égal à 1."))
     if not (data.justification or "").strip():
-        raise EquipmentError("Justifiez le besoin : pour quel usage, quelles classes ?")
+        raise EquipmentError(_("Justifiez le besoin : pour quel usage, quelles classes ?"))
     if data.priority not in PRIORITIES:
-        raise EquipmentError("La priorité doit être 1 (haute), 2 (moyenne) ou 3 (basse).")
+        raise EquipmentError(_("La priorité doit être 1 (haute), 2 (moyenne) ou 3 (basse)."))
 
 
 def _snapshot(need: EquipmentNeed) -> dict:
@@ -57,7 +58,7 @@ def _snapshot(need: EquipmentNeed) -> dict:
 def need_propose(*, establishment, school_year, user, roles, data: NeedData) -> EquipmentNeed:
     if not HANDLERS & set(roles):
         raise EquipmentError(
-            "Seuls le RRUPN et l'équipe de direction proposent des besoins d'équipement."
+            _("Seuls le RRUPN et l'équipe de direction proposent des besoins d'équipement.")
         )
     need_data_check(data)
     need = EquipmentNeed.objects.create(
@@ -84,10 +85,10 @@ def need_propose(*, establishment, school_year, user, roles, data: NeedData) -> 
 @transaction.atomic
 def need_decide(*, need, user, roles, validate: bool, comment: str = "") -> EquipmentNeed:
     if not DIRECTION & set(roles):
-        raise EquipmentError("Seule l'équipe de direction valide les besoins d'équipement.")
+        raise EquipmentError(_("Seule l'équipe de direction valide les besoins d'équipement."))
     comment = (comment or "").strip()
     if not validate and not comment:
-        raise EquipmentError("Indiquez le motif du refus : il est transmis à l'auteur.")
+        raise EquipmentError(_("Indiquez le motif du refus : il est transmis à l'auteur."))
     before = _snapshot(need)
     target = EquipmentState.VALIDATED if validate else EquipmentState.REFUSED
     updated = EquipmentNeed.objects.filter(pk=need.pk, state=EquipmentState.PROPOSED).update(
@@ -96,8 +97,8 @@ def need_decide(*, need, user, roles, validate: bool, comment: str = "") -> Equi
     if not updated:
         current = EquipmentNeed.objects.get(pk=need.pk)
         raise EquipmentError(
-            f"Ce besoin a déjà été décidé ({current.get_state_display().lower()}) : "
-            "rien n'a été modifié."
+            _("Ce besoin a déjà été décidé (%(state)s) : rien n'a été modifié.")
+            % {"state": current.get_state_display().lower()}
         )
     need.refresh_from_db()
     verb = "validé" if validate else "refusé"

@@ -21,6 +21,7 @@ from pathlib import PurePath
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from maintenance import notifications
 from maintenance.models import (
@@ -78,8 +79,8 @@ def attachments_check(files, *, already: int = 0) -> list[tuple[object, str]]:
     """[(file, content type)], or TicketError naming the file and the rule it breaks."""
     if already + len(files) > MAX_FILES:
         raise TicketError(
-            f"{MAX_FILES} pièces jointes au plus par incident "
-            f"({already + len(files)} proposées) : retirez-en."
+            _("%(max)s pièces jointes au plus par incident (%(count)s proposées) : retirez-en.")
+            % {"max": MAX_FILES, "count": already + len(files)}
         )
     checked = []
     for upload in files:
@@ -87,20 +88,29 @@ def attachments_check(files, *, already: int = 0) -> list[tuple[object, str]]:
         suffix = PurePath(name).suffix.lower()
         if suffix not in ALLOWED_TYPES:
             raise TicketError(
-                f"« {name} » : seuls les fichiers JPEG, PNG et PDF sont acceptés "
-                "(photos, captures d'écran, documents)."
+                _(
+                    "« %(name)s » : seuls les fichiers JPEG, PNG et PDF sont acceptés (photos, "
+                    "captures d'écran, documents)."
+                )
+                % {"name": name}
             )
         if upload.size > MAX_FILE_SIZE:
             size = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")
-            raise TicketError(f"« {name} » pèse {size} Mo : 5 Mo au plus par fichier.")
+            raise TicketError(
+                _("« %(name)s » pèse %(size)s Mo : 5 Mo au plus par fichier.")
+                % {"name": name, "size": size}
+            )
         content_type, magic = ALLOWED_TYPES[suffix]
         upload.seek(0)
         head = upload.read(len(magic))
         upload.seek(0)
         if head != magic:
             raise TicketError(
-                f"« {name} » n'est pas un vrai fichier {suffix[1:].upper()} "
-                "(son contenu ne correspond pas à son extension)."
+                _(
+                    "« %(name)s » n'est pas un vrai fichier %(suffix)s (son contenu ne correspond "
+                    "pas à son extension)."
+                )
+                % {"name": name, "suffix": suffix[1:].upper()}
             )
         checked.append((upload, content_type))
     return checked
@@ -108,13 +118,13 @@ def attachments_check(files, *, already: int = 0) -> list[tuple[object, str]]:
 
 def _data_check(data: TicketData) -> None:
     if data.category is None:
-        raise TicketError("Choisissez la catégorie de l'incident.")
+        raise TicketError(_("Choisissez la catégorie de l'incident."))
     if not data.title.strip():
-        raise TicketError("Donnez un titre à l'incident.")
+        raise TicketError(_("Donnez un titre à l'incident."))
     if not data.description.strip():
-        raise TicketError("Décrivez l'incident : ce qui ne marche pas, depuis quand.")
+        raise TicketError(_("Décrivez l'incident : ce qui ne marche pas, depuis quand."))
     if data.urgency not in Urgency.values:
-        raise TicketError("Choisissez l'urgence : faible, normale ou haute.")
+        raise TicketError(_("Choisissez l'urgence : faible, normale ou haute."))
 
 
 def _snapshot(ticket: Ticket) -> dict:
@@ -171,7 +181,7 @@ def ticket_report(*, establishment, user, roles, data: TicketData, submit: bool)
 def ticket_update_draft(*, ticket, user, roles=(), data: TicketData, submit=False) -> Ticket:
     """The author edits their draft, and may send it in the same step (all or nothing)."""
     if ticket.reporter_id != user.pk or ticket.status != TicketStatus.DRAFT:
-        raise TicketError("Seul son auteur modifie un incident, tant qu'il est en brouillon.")
+        raise TicketError(_("Seul son auteur modifie un incident, tant qu'il est en brouillon."))
     _data_check(data)
     checked = attachments_check(data.files, already=ticket.attachments.count())
     if submit:
@@ -196,8 +206,8 @@ def _move(ticket, *, user, expected, target, action: str, summary: str, comment=
     if not updated:
         current = Ticket.objects.get(pk=ticket.pk)
         raise TicketError(
-            f"L'incident {ticket.reference} est déjà « {current.get_status_display()} » : "
-            "rien n'a été modifié."
+            _("L'incident %(reference)s est déjà « %(status)s » : rien n'a été modifié.")
+            % {"reference": ticket.reference, "status": current.get_status_display()}
         )
     ticket.refresh_from_db()
     audit_record(
@@ -294,7 +304,7 @@ def _dispatch(ticket, *, user, roles, expected, action: str, comment: str = ""):
 @transaction.atomic
 def ticket_submit(*, ticket, user, roles) -> Ticket:
     if ticket.reporter_id != user.pk:
-        raise TicketError("Seul son auteur envoie un incident en brouillon.")
+        raise TicketError(_("Seul son auteur envoie un incident en brouillon."))
     if not roles_grant(roles, "tickets.handle"):
         channel = _route(ticket)  # refused now, not when the RRUPN forwards it
         return _move(
@@ -315,9 +325,9 @@ def ticket_submit(*, ticket, user, roles) -> Ticket:
 def ticket_forward(*, ticket, user, roles, comment: str = "") -> Ticket:
     """The RRUPN forwards a teacher's report; the head forwards a lycée ticket."""
     if ticket.status == TicketStatus.AWAITING_HEAD and not DIRECTION & set(roles):
-        raise TicketError("Seule l'équipe de direction transmet un incident qui l'attend.")
+        raise TicketError(_("Seule l'équipe de direction transmet un incident qui l'attend."))
     if not roles_grant(roles, "tickets.handle"):
-        raise TicketError("Seuls le RRUPN et l'équipe de direction transmettent les incidents.")
+        raise TicketError(_("Seuls le RRUPN et l'équipe de direction transmettent les incidents."))
     return _dispatch(
         ticket,
         user=user,
@@ -333,15 +343,18 @@ def ticket_mark_sent(*, ticket, user, external_ref: str, external_url: str = "")
     """A hand-off channel: the person who wrote the ticket elsewhere records its reference."""
     external_ref = external_ref.strip()
     if not external_ref:
-        raise TicketError("Indiquez la référence donnée par le service d'assistance.")
+        raise TicketError(_("Indiquez la référence donnée par le service d'assistance."))
     now = timezone.now()
     moved = Delivery.objects.filter(ticket=ticket, status=DeliveryStatus.WAITING_MANUAL).update(
         status=DeliveryStatus.SENT, external_ref=external_ref, sent_at=now
     )
     if not moved:
         raise TicketError(
-            f"L'incident {ticket.reference} n'attend pas de transmission à la main : "
-            "rien n'a été modifié."
+            _(
+                "L'incident %(reference)s n'attend pas de transmission à la main : rien n'a été "
+                "modifié."
+            )
+            % {"reference": ticket.reference}
         )
     return _move(
         ticket,
@@ -360,11 +373,11 @@ def ticket_resolve_level1(*, ticket, user, done_on, minutes_spent: int, note: st
     """The RRUPN fixed it themselves (level-1 maintenance): the note, the time, resolved."""
     note = note.strip()
     if not note:
-        raise TicketError("Décrivez ce qui a été fait.")
+        raise TicketError(_("Décrivez ce qui a été fait."))
     if minutes_spent is None or minutes_spent < 1:
-        raise TicketError("Indiquez le temps passé, en minutes (au moins 1).")
+        raise TicketError(_("Indiquez le temps passé, en minutes (au moins 1)."))
     if done_on > timezone.localdate():
-        raise TicketError("La date de l'intervention ne peut pas être dans le futur.")
+        raise TicketError(_("La date de l'intervention ne peut pas être dans le futur."))
     now = timezone.now()
     _move(
         ticket,
@@ -393,14 +406,17 @@ FOLLOWUP_MAX = 5000
 def ticket_followup_add(*, ticket, user, roles, content: str) -> Followup:
     """A comment on the incident; it follows the ticket to its helpdesk, never lost."""
     if not roles_grant(roles, "tickets.handle"):
-        raise TicketError("Seuls le RRUPN et l'équipe de direction ajoutent un suivi.")
+        raise TicketError(_("Seuls le RRUPN et l'équipe de direction ajoutent un suivi."))
     content = (content or "").strip()
     if not content:
-        raise TicketError("Écrivez le suivi à transmettre.")
+        raise TicketError(_("Écrivez le suivi à transmettre."))
     if len(content) > FOLLOWUP_MAX:
-        raise TicketError(f"Un suivi fait {FOLLOWUP_MAX} caractères au plus ({len(content)}).")
+        raise TicketError(
+            _("Un suivi fait %(max)s caractères au plus (%(count)s).")
+            % {"max": FOLLOWUP_MAX, "count": len(content)}
+        )
     if ticket.status == TicketStatus.DRAFT:
-        raise TicketError("Un brouillon n'a pas de suivi : envoyez d'abord l'incident.")
+        raise TicketError(_("Un brouillon n'a pas de suivi : envoyez d'abord l'incident."))
     followup = Followup.objects.create(ticket=ticket, author=user, content=content)
     # The ticket's own delivery says where it went (a hand-off has nothing to send to).
     sent_with = (
