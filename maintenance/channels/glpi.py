@@ -27,7 +27,8 @@ from django.conf import settings
 from ..delivery.crypto import read_secret
 from ..models import GlpiCategoryMapping, GlpiFlavour
 from . import PermanentError, TransientError
-from .glpi_hl import GlpiHlClient, glpi_root
+from .glpi_base import TRANSIENT_HTTP, Expired, LoginOnceMore, glpi_root
+from .glpi_hl import GlpiHlClient
 
 # GLPI ticket status (§3.13) → portal status.
 STATUS_MAP = {
@@ -40,14 +41,13 @@ STATUS_MAP = {
     10: "acknowledged",
 }
 URGENCY = {"low": 2, "normal": 3, "high": 4}
-TRANSIENT_HTTP = {429, 500, 502, 503, 504}
 
 
-class SessionExpired(Exception):
+class SessionExpired(Expired):
     pass
 
 
-class GlpiClient:
+class GlpiClient(LoginOnceMore):
     """A thin client of the legacy API; raises TransientError / PermanentError in French."""
 
     def __init__(self, *, base_url: str, app_token: str | None, user_token: str, timeout=None):
@@ -96,19 +96,9 @@ class GlpiClient:
             text = "Jeton d'application GLPI refusé : le SRANE doit le saisir à nouveau."
         raise PermanentError(text)
 
-    def _session_call(self, method: str, path: str, **kwargs) -> requests.Response:
-        """A call inside the session, logging in again once if the session expired."""
-        if not self.session_token:
-            self.login()
-        try:
-            return self._call(method, path, **kwargs)
-        except SessionExpired:
-            self.session_token = None
-            self.login()
-            try:
-                return self._call(method, path, **kwargs)
-            except SessionExpired as exc:
-                raise TransientError("La session GLPI expire aussitôt ouverte.") from exc
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.session_token)
 
     # -- API --------------------------------------------------------------------------------
     def login(self) -> dict:
@@ -134,7 +124,7 @@ class GlpiClient:
 
     def find_by_reference(self, reference: str) -> int | None:
         """The id of a ticket whose title carries the portal reference (a previous attempt's)."""
-        response = self._session_call(
+        response = self._authed(
             "GET",
             "search/Ticket",
             params={
@@ -151,7 +141,7 @@ class GlpiClient:
 
     def find_by_externalid(self, reference: str) -> int | None:
         """GLPI 11: the id of the ticket whose externalid is the portal reference."""
-        response = self._session_call(
+        response = self._authed(
             "GET",
             "Ticket/",
             params={"searchText[externalid]": reference, "range": "0-9", "get_hateoas": "false"},
@@ -165,7 +155,7 @@ class GlpiClient:
         return ids[0] if ids else None
 
     def create_ticket(self, fields: dict) -> int:
-        response = self._session_call("POST", "Ticket", json={"input": fields})
+        response = self._authed("POST", "Ticket", json={"input": fields})
         return int(response.json()["id"])
 
     def upload_document(self, *, ticket_id: int, name: str, content: bytes, content_type: str):
@@ -177,7 +167,7 @@ class GlpiClient:
                 "items_id": ticket_id,
             }
         }
-        self._session_call(
+        self._authed(
             "POST",
             "Document",
             data={"uploadManifest": json.dumps(manifest)},
@@ -185,10 +175,10 @@ class GlpiClient:
         )
 
     def documents_of(self, ticket_id: int) -> list:
-        return self._session_call("GET", f"Ticket/{ticket_id}/Document_Item").json()
+        return self._authed("GET", f"Ticket/{ticket_id}/Document_Item").json()
 
     def followups_of(self, ticket_id: int) -> list:
-        response = self._session_call(
+        response = self._authed(
             "GET", f"Ticket/{ticket_id}/ITILFollowup", params={"range": "0-199"}
         )
         body = response.json() if response.content else []
@@ -196,14 +186,14 @@ class GlpiClient:
 
     def add_followup(self, *, ticket_id: int, content: str) -> int:
         fields = {"itemtype": "Ticket", "items_id": ticket_id, "content": content, "is_private": 0}
-        response = self._session_call("POST", "ITILFollowup", json={"input": fields})
+        response = self._authed("POST", "ITILFollowup", json={"input": fields})
         return int(response.json()["id"])
 
     def statuses_since(self, since: datetime, ids) -> dict[int, int]:
         """{GLPI id: status} of the given tickets modified since `since`, page by page."""
         wanted, found, start, page = {int(i) for i in ids}, {}, 0, 100
         while True:
-            response = self._session_call(
+            response = self._authed(
                 "GET",
                 "search/Ticket",
                 params={

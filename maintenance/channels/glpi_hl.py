@@ -16,26 +16,15 @@ import requests
 from django.conf import settings
 
 from . import PermanentError, TransientError
+from .glpi_base import TRANSIENT_HTTP, Expired, LoginOnceMore, glpi_root
 
-TRANSIENT_HTTP = {429, 500, 502, 503, 504}
 PAGE = 100  # the HL API's default and usual maximum `limit`
 
 
-def glpi_root(url: str) -> str:
-    """The GLPI root from a channel address: …/api.php/v2, …/api.php, …/apirest.php removed."""
-    root = url.strip().rstrip("/")
-    for suffix in ("/api.php/v2", "/api.php/v1", "/api.php", "/apirest.php"):
-        if root.endswith(suffix):
-            return root.removesuffix(suffix).rstrip("/")
-    return root
-
-
-class TokenRejected(Exception):
-    pass
-
-
-class GlpiHlClient:
+class GlpiHlClient(LoginOnceMore):
     """A thin client of the HL API v2; raises TransientError / PermanentError in French."""
+
+    expired_again = "GLPI refuse un jeton OAuth aussitôt obtenu."
 
     def __init__(self, *, url, client_id, client_secret, username, password, timeout=None):
         root = glpi_root(url)
@@ -56,8 +45,12 @@ class GlpiHlClient:
         except requests.RequestException as exc:
             raise TransientError(f"GLPI injoignable ({exc.__class__.__name__}).") from exc
 
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.access_token)
+
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
-        """A call with the current token; TokenRejected when GLPI no longer takes it."""
+        """A call with the current token; Expired when GLPI no longer takes it."""
         headers = {"Authorization": f"Bearer {self.access_token}", "Accept-Language": "fr_FR"}
         response = self._request(method, f"{self.base}/{path}", headers=headers, **kwargs)
         if response.status_code < 300:
@@ -67,7 +60,7 @@ class GlpiHlClient:
         if response.status_code == 401 or (
             response.status_code == 400 and title == "Invalid OAuth token"
         ):
-            raise TokenRejected()
+            raise Expired()
         extra = [m.get("message", "") for m in body.get("additional_messages") or []]
         why = " ; ".join(str(x) for x in [title or response.reason, detail, *extra] if x)
         text = f"GLPI a répondu {response.status_code} {body.get('status') or 'HTTP'} : {why}"
@@ -79,19 +72,6 @@ class GlpiHlClient:
                 "les droits sur les tickets, et le client OAuth du SRANE la portée « api »."
             )
         raise PermanentError(text)
-
-    def _authed(self, method: str, path: str, **kwargs) -> requests.Response:
-        """A call with a token, taking a new one once if GLPI refused it (expired)."""
-        if not self.access_token:
-            self.login()
-        try:
-            return self._call(method, path, **kwargs)
-        except TokenRejected:
-            self.login()
-            try:
-                return self._call(method, path, **kwargs)
-            except TokenRejected as exc:
-                raise TransientError("GLPI refuse un jeton OAuth aussitôt obtenu.") from exc
 
     # -- API --------------------------------------------------------------------------------
     def login(self) -> None:
