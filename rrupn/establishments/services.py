@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Department, DerivationRule, Establishment, Kind, Sector
 from .uai import validate_uai
@@ -20,7 +21,11 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"ligne {self.line}, colonne « {self.column} » : {self.message}"
+        return _("ligne %(line)s, colonne « %(column)s » : %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from rrupn.establishments.models import DivisionKind
 from rrupn.establishments.services import RowError
 
@@ -142,9 +144,13 @@ def guess_level(code: str) -> str:
 
 def _check_code(code, line, column, errors):
     if not code:
-        errors.append(RowError(line, column, "code de classe ou de groupe obligatoire"))
+        errors.append(RowError(line, column, _("code de classe ou de groupe obligatoire")))
     elif len(code) > CODE_MAX:
-        errors.append(RowError(line, column, f"code trop long (au plus {CODE_MAX} caractères)"))
+        errors.append(
+            RowError(
+                line, column, _("code trop long (au plus %(max)s caractères)") % {"max": CODE_MAX}
+            )
+        )
 
 
 def parse_divisions_csv(text: str) -> Parsed:
@@ -153,40 +159,79 @@ def parse_divisions_csv(text: str) -> Parsed:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
     header = next(reader, None)
     if header is None or not any(h.strip() for h in header):
-        return Parsed([], [RowError(1, "-", "le fichier est vide")], "csv")
+        return Parsed([], [RowError(1, "-", _("le fichier est vide"))], "csv")
     if [_fold(h) for h in header] != CSV_COLUMNS:
-        return Parsed([], [RowError(1, "-", f"en-tête attendu : {';'.join(CSV_COLUMNS)}")], "csv")
+        return Parsed(
+            [],
+            [
+                RowError(
+                    1, "-", _("en-tête attendu : %(columns)s") % {"columns": ";".join(CSV_COLUMNS)}
+                )
+            ],
+            "csv",
+        )
     seen: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) != len(CSV_COLUMNS):
-            errors.append(RowError(line, "-", f"{len(raw)} colonnes au lieu de {len(CSV_COLUMNS)}"))
+            errors.append(
+                RowError(
+                    line,
+                    "-",
+                    _("%(found)s colonnes au lieu de %(expected)s")
+                    % {"found": len(raw), "expected": len(CSV_COLUMNS)},
+                )
+            )
             continue
         cell = dict(zip(CSV_COLUMNS, (value.strip() for value in raw), strict=True))
         _check_code(cell["code"], line, "code", errors)
         if cell["code"] in seen:
-            errors.append(RowError(line, "code", f"code déjà présent ligne {seen[cell['code']]}"))
+            errors.append(
+                RowError(
+                    line,
+                    "code",
+                    _("code déjà présent ligne %(line)s") % {"line": seen[cell["code"]]},
+                )
+            )
         seen.setdefault(cell["code"], line)
         if len(cell["libelle"]) > LABEL_MAX:
-            errors.append(RowError(line, "libelle", f"libellé trop long (au plus {LABEL_MAX})"))
+            errors.append(
+                RowError(
+                    line, "libelle", _("libellé trop long (au plus %(max)s)") % {"max": LABEL_MAX}
+                )
+            )
         if len(cell["niveau"]) > LEVEL_MAX:
-            errors.append(RowError(line, "niveau", f"niveau trop long (au plus {LEVEL_MAX})"))
+            errors.append(
+                RowError(
+                    line, "niveau", _("niveau trop long (au plus %(max)s)") % {"max": LEVEL_MAX}
+                )
+            )
         kind = KINDS.get(cell["type"].upper())
         if kind is None:
             errors.append(
-                RowError(line, "type", f"type inconnu « {cell['type']} » (CLASSE ou GROUPE)")
+                RowError(
+                    line,
+                    "type",
+                    _("type inconnu « %(type)s » (CLASSE ou GROUPE)") % {"type": cell["type"]},
+                )
             )
         count = cell["effectif"]
         if not count.isdigit() or int(count) > MAX_PUPILS:
             errors.append(
-                RowError(line, "effectif", f"effectif invalide « {count} » (nombre d'élèves)")
+                RowError(
+                    line,
+                    "effectif",
+                    _("effectif invalide « %(count)s » (nombre d'élèves)") % {"count": count},
+                )
             )
         members = _split_codes(cell["classes"])
         if members and kind == DivisionKind.DIVISION:
-            errors.append(RowError(line, "classes", "seul un groupe a des classes d'appartenance"))
+            errors.append(
+                RowError(line, "classes", _("seul un groupe a des classes d'appartenance"))
+            )
         if cell["code"] in members:
-            errors.append(RowError(line, "classes", "un groupe ne peut appartenir à lui-même"))
+            errors.append(RowError(line, "classes", _("un groupe ne peut appartenir à lui-même")))
         rows.append(
             DivisionRow(
                 line=line,
@@ -199,7 +244,7 @@ def parse_divisions_csv(text: str) -> Parsed:
             )
         )
     if not rows and not errors:
-        errors.append(RowError(2, "-", "aucune classe ni aucun groupe dans le fichier"))
+        errors.append(RowError(2, "-", _("aucune classe ni aucun groupe dans le fichier")))
     return Parsed(rows, errors, "csv")
 
 
@@ -217,11 +262,13 @@ def parse_ent_export(text: str) -> Parsed:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";", quotechar='"')
     header = next(reader, None)
     if header is None or not any(h.strip() for h in header):
-        return Parsed([], [RowError(1, "-", "le fichier est vide")], "ent")
+        return Parsed([], [RowError(1, "-", _("le fichier est vide"))], "ent")
     columns = _ent_columns(header)
     if columns is None:
         expected = ";".join(ENT_HEADERS[0])
-        message = f"ce n'est pas un export des utilisateurs de l'ENT (en-tête attendu : {expected})"
+        message = _(
+            "ce n'est pas un export des utilisateurs de l'ENT (en-tête attendu : %(expected)s)"
+        ) % {"expected": expected}
         return Parsed([], [RowError(1, "-", message)], "ent")
     type_at, classes_at = columns
     classes_label = header[classes_at].strip()
@@ -233,11 +280,22 @@ def parse_ent_export(text: str) -> Parsed:
         if not any(cell.strip() for cell in raw):
             continue
         if len(raw) != len(header):
-            errors.append(RowError(line, "-", f"{len(raw)} colonnes au lieu de {len(header)}"))
+            errors.append(
+                RowError(
+                    line,
+                    "-",
+                    _("%(found)s colonnes au lieu de %(expected)s")
+                    % {"found": len(raw), "expected": len(header)},
+                )
+            )
             continue
         person_type = _fold(raw[type_at])
         if person_type not in KNOWN_TYPES:
-            errors.append(RowError(line, "Type", f"type de compte inconnu « {raw[type_at]} »"))
+            errors.append(
+                RowError(
+                    line, "Type", _("type de compte inconnu « %(type)s »") % {"type": raw[type_at]}
+                )
+            )
             continue
         if person_type not in PUPIL_TYPES:
             continue  # teachers and parents have classes too: only pupils are counted
@@ -248,13 +306,17 @@ def parse_ent_export(text: str) -> Parsed:
         for code in classes:
             if len(code) > CODE_MAX:
                 errors.append(
-                    RowError(line, classes_label, f"nom de classe trop long (au plus {CODE_MAX})")
+                    RowError(
+                        line,
+                        classes_label,
+                        _("nom de classe trop long (au plus %(max)s)") % {"max": CODE_MAX},
+                    )
                 )
                 continue
             counts[code] = counts.get(code, 0) + 1
             first_line.setdefault(code, line)
     if not parsed.pupils and not errors:
-        errors.append(RowError(2, "Type", "aucun élève dans l'export"))
+        errors.append(RowError(2, "Type", _("aucun élève dans l'export")))
     parsed.rows = [
         DivisionRow(
             line=first_line[code],

@@ -7,6 +7,7 @@ importing the same file twice changes nothing the second time.
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from rrupn.audit.services import audit_record
 from rrupn.establishments.models import Division, DivisionKind
@@ -53,23 +54,25 @@ def division_save(*, establishment, school_year, user, data: DivisionData, divis
     """Create (division=None) or change a class or group of the establishment's school year."""
     code = data.code.strip()
     if not code:
-        raise DivisionError("Indiquez le code de la classe ou du groupe.")
+        raise DivisionError(_("Indiquez le code de la classe ou du groupe."))
     if data.pupil_count is None or data.pupil_count < 0:
-        raise DivisionError("L'effectif est un nombre d'élèves, 0 ou plus.")
+        raise DivisionError(_("L'effectif est un nombre d'élèves, 0 ou plus."))
     same_code = divisions_of(establishment, school_year).filter(code=code)
     if division is not None:
         same_code = same_code.exclude(pk=division.pk)
     if same_code.exists():
-        raise DivisionError(f"Le code « {code} » est déjà pris pour cette année scolaire.")
+        raise DivisionError(
+            _("Le code « %(code)s » est déjà pris pour cette année scolaire.") % {"code": code}
+        )
     members = list(
         divisions_of(establishment, school_year).filter(
             pk__in=data.member_ids, kind=DivisionKind.DIVISION
         )
     )
     if data.member_ids and data.kind != DivisionKind.GROUP:
-        raise DivisionError("Seul un groupe a des classes d'appartenance.")
+        raise DivisionError(_("Seul un groupe a des classes d'appartenance."))
     if len(members) != len(set(data.member_ids)) or (division and division in members):
-        raise DivisionError("Les classes d'appartenance sont des classes de cette année.")
+        raise DivisionError(_("Les classes d'appartenance sont des classes de cette année."))
     if (
         division is not None
         and data.kind == DivisionKind.GROUP
@@ -77,7 +80,8 @@ def division_save(*, establishment, school_year, user, data: DivisionData, divis
         and division.groups.exists()
     ):
         raise DivisionError(
-            f"« {division.code} » est la classe d'appartenance de groupes : elle reste une classe."
+            _("« %(code)s » est la classe d'appartenance de groupes : elle reste une classe.")
+            % {"code": division.code}
         )
     before = _snapshot(division, _members_codes(division)) if division else None
     if division is None:
@@ -110,9 +114,17 @@ def _check_members(parsed: Parsed, existing: dict) -> list[RowError]:
         for code in row.member_codes:
             kind = in_file.get(code) or (existing[code].kind if code in existing else None)
             if kind is None:
-                errors.append(RowError(row.line, "classes", f"classe « {code} » inconnue"))
+                errors.append(
+                    RowError(
+                        row.line, "classes", _("classe « %(code)s » inconnue") % {"code": code}
+                    )
+                )
             elif kind != DivisionKind.DIVISION:
-                errors.append(RowError(row.line, "classes", f"« {code} » n'est pas une classe"))
+                errors.append(
+                    RowError(
+                        row.line, "classes", _("« %(code)s » n'est pas une classe") % {"code": code}
+                    )
+                )
     return errors
 
 
