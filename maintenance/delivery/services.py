@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rrupn.audit.services import audit_record
 
@@ -238,11 +239,17 @@ def deliveries_sweep(*, now=None) -> list[int]:
     return due
 
 
-def secret_set(*, channel, establishment, name: str, value: str, user) -> None:
-    """Stores a token encrypted; an empty value is refused (there is a separate removal)."""
+def secret_set(*, channel, establishment, name: str, value: str, user, label=None) -> None:
+    """Stores a secret encrypted; an empty value is refused (there is a separate removal).
+    `label`: the field as the page names it, for the refusal."""
     value = value.strip()
-    if not value:
+    token = name.endswith("token")
+    if not value and (token or not label):
         raise DeliveryRefused("Saisissez le jeton.")
+    if not value:
+        raise DeliveryRefused(
+            _("« %(label)s » est vide : rien n’a été enregistré.") % {"label": label}
+        )
     if channel.kind != ChannelKind.GLPI:
         raise DeliveryRefused("Seuls les canaux GLPI ont des jetons.")
     with transaction.atomic():
@@ -257,7 +264,8 @@ def secret_set(*, channel, establishment, name: str, value: str, user) -> None:
             action="maintenance.channel.secret",
             obj=channel,
             establishment=establishment,
-            summary=f"Jeton « {name} » du canal {channel} enregistré",  # never the value
+            summary=f"{'Jeton' if token else 'Secret'} « {name} » du canal "
+            f"{channel} enregistré",  # never the value
         )
 
 

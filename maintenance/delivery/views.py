@@ -1,4 +1,5 @@
-"""Deliveries of the school (with "échec — réessayer") and the head's GLPI user tokens."""
+"""Deliveries of the school (with "échec — réessayer") and the head's GLPI credentials (user
+token, or the school's GLPI account for the API v2)."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -12,13 +13,13 @@ from rrupn.dashboard.redirects import redirect_next
 
 from ..models import (
     Channel,
-    ChannelCredential,
     ChannelKind,
     Delivery,
     RoutingRule,
     school_group_of,
 )
 from . import services
+from .secrets import field_named, secret_rows
 
 
 @requires("tickets.handle")
@@ -70,28 +71,31 @@ def credentials(request, uai):
     channels = list(glpi_channels_of(establishment))
     if request.method == "POST":
         channel = next((c for c in channels if str(c.pk) == request.POST.get("channel")), None)
+        field = channel and field_named(
+            channel, request.POST.get("name", "user_token"), school=True
+        )
         if channel is None:
             messages.error(request, _("Ce canal GLPI ne dessert pas votre établissement."))
+        elif field is None:
+            messages.error(request, _("Ce secret ne sert pas à ce canal GLPI."))
         else:
             try:
                 services.secret_set(
                     channel=channel,
                     establishment=establishment,
-                    name="user_token",
+                    name=field.name,
                     value=request.POST.get("token", ""),
                     user=request.user,
+                    label=field.label,
                 )
             except services.DeliveryRefused as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(
-                    request, _("Jeton enregistré pour %(channel)s.") % {"channel": channel}
+                    request,
+                    _("%(what)s enregistré pour %(channel)s.")
+                    % {"what": field.saved, "channel": channel},
                 )
                 return redirect(reverse("maintenance:delivery_credentials", args=[uai]))
-    saved = dict(
-        ChannelCredential.objects.filter(
-            establishment=establishment, name="user_token", channel__in=channels
-        ).values_list("channel_id", "updated_at")
-    )
-    rows = [(channel, saved.get(channel.pk)) for channel in channels]
+    rows = secret_rows(channels, establishment=establishment)
     return render(request, "maintenance/delivery/credentials.html", {"rows": rows})
