@@ -83,6 +83,19 @@ def make_delivery(ticket) -> Delivery:
     return Delivery.objects.create(ticket=ticket, channel=ticket.channel)
 
 
+def retry_due(delivery, capture) -> Delivery:
+    """The sweeper once the delivery's back-off is over; the row as it then is."""
+    from datetime import timedelta
+
+    from maintenance.delivery.services import deliveries_sweep
+
+    delivery.refresh_from_db()
+    with capture(execute=True):
+        deliveries_sweep(now=delivery.next_attempt_at + timedelta(seconds=1))
+    delivery.refresh_from_db()
+    return delivery
+
+
 def enqueue(ticket, capture) -> Delivery:
     """Like the tickets part: the row in the ticket's transaction, the task after commit."""
     from django.db import transaction

@@ -107,6 +107,7 @@ class FakeGlpi:
         self.token_ttl_calls: int | None = None  # a token dies after that many API calls
         self.hl_create_status = 200  # GLPI's code answers 200; its OpenAPI says 201
         self.hl_inputs: list[dict] = []  # each HL ticket body as the client sent it
+        self.hl_max_limit: int | None = None  # a server capping `limit`: 206 pages sooner
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self):
@@ -771,6 +772,7 @@ class FakeGlpi:
             start, limit = int(query.get("start", 0)), int(query.get("limit", 100))
         except ValueError as exc:
             raise hl_error(400, "ERROR_INVALID_PARAMETER", "Invalid start or limit") from exc
+        limit = min(limit, self.hl_max_limit or limit)
         page, total = rows[start : start + limit], len(rows)
         headers = {"Content-Range": f"{start}-{start + len(page) - 1}/{total}"} if page else {}
         return 206 if start + len(page) < total else 200, headers, page

@@ -3,13 +3,11 @@ portal reference in `externalid` and finds a previous attempt's ticket by it) an
 the portal's categories to GLPI's `itilcategories_id`."""
 
 import html
-from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from maintenance.delivery.services import deliveries_sweep
 from maintenance.models import (
     Channel,
     ChannelKind,
@@ -25,18 +23,11 @@ from .delivery_helpers import (  # noqa: F401  (fixtures glpi, media)
     glpi_fixture,
     make_ticket,
     media_fixture,
+    retry_due,
     user_token,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def retry_due(delivery, capture):
-    delivery.refresh_from_db()
-    with capture(execute=True):
-        deliveries_sweep(now=delivery.next_attempt_at + timedelta(seconds=1))
-    delivery.refresh_from_db()
-    return delivery
 
 
 def glpi11_ticket(glpi):
