@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from gar.models import AssignmentCategory, GarResource, GarSubscription, Public
@@ -77,12 +78,8 @@ def read_upload(uploaded) -> str:
     if PurePath(uploaded.name or "").suffix.lower() not in EXTENSIONS:
         raise ValidationError(_("Le fichier doit être un fichier CSV (extension .csv ou .txt)."))
     if uploaded.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            (
-                _("Le fichier pèse %(size)s Mo : 2 Mo au plus.")
-                % {"size": f"{uploaded.size / 1024 / 1024:.1f}"}
-            ).replace(".", ",")
-        )
+        size = formats.number_format(uploaded.size / 1024 / 1024, 1)  # 2,3 in French
+        raise ValidationError(_("Le fichier pèse %(size)s Mo : 2 Mo au plus.") % {"size": size})
     raw = uploaded.read(MAX_UPLOAD_BYTES + 1)
     if not raw.strip():
         raise ValidationError(_("Le fichier est vide."))

@@ -323,7 +323,7 @@ def upload(name, content: bytes):
     ("name", "content", "message"),
     [
         ("abonnements.xlsx", b"idAbonnement;x\n", "extension .csv ou .txt"),
-        ("abonnements.csv", b"a;b\n" + b"x" * (2 * 1024 * 1024), "2 Mo au plus"),
+        ("abonnements.csv", b"a;b\n" + b"x" * (2 * 1024 * 1024), "Mo : 2 Mo au plus."),
         ("abonnements.csv", "idAbonnement;libellé\n".encode("latin-1"), "UTF-8"),
         ("abonnements.csv", b"idAbonnement;\x00\x01\n", "pas un fichier texte"),
         ("abonnements.csv", b"idAbonnement,idRessource\n", "points-virgules"),
