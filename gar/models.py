@@ -172,6 +172,10 @@ class GarSubscription(models.Model):
     done_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Bumped by every change of the subscription itself (form, CSV import): a form posted with
+    # an older revision is a concurrent edit, refused instead of silently overwriting it.
+    revision = models.PositiveIntegerField(default=1)
+
     class Meta:
         verbose_name = _("abonnement GAR")
         verbose_name_plural = _("abonnements GAR")

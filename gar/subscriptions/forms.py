@@ -86,6 +86,8 @@ class SubscriptionForm(forms.Form):
     codeProjetRessource = forms.CharField(
         label=_("Code projet (codeProjetRessource)"), required=False
     )
+    # The revision the form was opened on (edit only): a concurrent change is detected.
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +114,7 @@ class SubscriptionForm(forms.Form):
                 *LICENCE_FIELDS,
             ),
             Fieldset(_("Autres informations"), "codeProjetRessource"),
+            "revision",
         )
         self.helper.add_input(
             Submit("enregistrer", submit_label or gettext("Enregistrer l’abonnement"))

@@ -8,6 +8,7 @@ natural key is idAbonnement, and a row equal to what is stored changes nothing.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gar.assignments.selectors import pools, used_by_public
 from gar.models import GarResource, GarSubscription, Origin, Public
@@ -118,11 +119,28 @@ def resource_errors(resource: GarResource | None, *, kept=False) -> list[tuple[s
     return []
 
 
+STALE = gettext_lazy(
+    "Cet abonnement a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page : "
+    "rien n'a été enregistré. Vos saisies sont ci-dessous ; rechargez la page pour voir la "
+    "version actuelle, puis reportez-les."
+)
+
+
 @transaction.atomic
 def subscription_save(
-    *, establishment, school_year, user, resource, data: dict, subscription=None
+    *, establishment, school_year, user, resource, data: dict, subscription=None, revision=None
 ) -> GarSubscription:
-    """Create (subscription=None) or change a subscription of `establishment`."""
+    """Create (subscription=None) or change a subscription of `establishment`; a change made
+    from a form opened on `revision` is refused if the subscription changed since."""
+    if subscription is not None and revision is not None:
+        current = (
+            GarSubscription.objects.select_for_update()
+            .filter(pk=subscription.pk)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        if current != revision:
+            raise SubscriptionError([(None, str(STALE))])
     data = normalized(data)
     kept = (
         subscription is not None
@@ -159,6 +177,8 @@ def subscription_save(
         )
         if conflicts:
             raise SubscriptionError(conflicts)
+    if subscription.pk:
+        subscription.revision += 1
     try:
         with transaction.atomic():
             subscription.save()
@@ -224,8 +244,10 @@ def subscriptions_import(*, establishment, school_year, user, text: str) -> Impo
     try:
         with transaction.atomic():
             GarSubscription.objects.bulk_create(new)
+            for subscription in changed:
+                subscription.revision += 1  # a form opened before the import is now stale
             GarSubscription.objects.bulk_update(
-                changed, ["resource", *FIELDS.values(), "source"], batch_size=200
+                changed, ["resource", *FIELDS.values(), "source", "revision"], batch_size=200
             )
             audit_record(
                 actor=user,

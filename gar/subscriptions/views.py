@@ -70,6 +70,7 @@ def _save(request, form, subscription=None):
             resource=form.cleaned_data["idRessource"],
             data=form.gar_data(),
             subscription=subscription,
+            revision=form.cleaned_data.get("revision") if subscription else None,
         )
     except services.SubscriptionError as exc:
         form.add_rule_errors(exc.errors)
@@ -95,7 +96,11 @@ def subscription_edit(request, uai, subscription_id):
         ),
         pk=subscription_id,
     )
-    initial = {**services.gar_values(subscription), "idRessource": subscription.resource}
+    initial = {
+        **services.gar_values(subscription),
+        "idRessource": subscription.resource,
+        "revision": subscription.revision,
+    }
     form = SubscriptionForm(
         request.POST or None, initial=initial, submit_label=_("Enregistrer les modifications")
     )

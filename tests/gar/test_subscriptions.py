@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -264,6 +265,58 @@ def test_editing_a_subscription_audits_before_and_after(gestionnaire_client, sch
     assert subscription.licences_eleve == "180" and subscription.used_eleve == 30
     entry = AuditEntry.objects.get(action="gar.subscription.changed")
     assert entry.before["nbLicenceEleve"] == "120" and entry.after["nbLicenceEleve"] == "180"
+
+
+def test_two_people_editing_the_same_subscription_the_second_is_told_and_nothing_is_lost(
+    gestionnaire_client, school
+):
+    subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-DEUX")
+    edit = url("subscriptions_edit", school, subscription.pk)
+    page = gestionnaire_client.get(edit).content.decode()
+    assert 'name="revision" value="1"' in page
+    # Meanwhile a colleague saves a change from their own form (opened on revision 1).
+    colleague = Client()
+    colleague.force_login(staff(school, Role.GESTIONNAIRE))
+    theirs = form_data(
+        subscription.resource, idAbonnement="ABO-DEUX", nbLicenceEleve="150", revision="1"
+    )
+    assert colleague.post(edit, theirs).status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.revision, subscription.licences_eleve) == (2, "150")
+
+    mine = form_data(
+        subscription.resource, idAbonnement="ABO-DEUX", nbLicenceEleve="999", revision="1"
+    )
+    response = gestionnaire_client.post(edit, mine)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "modifié par quelqu" in page and "rien n" in page  # said, in French
+    assert 'value="999"' in page  # what this person typed is still on the page
+    subscription.refresh_from_db()
+    assert (subscription.revision, subscription.licences_eleve) == (2, "150")  # not overwritten
+    assert AuditEntry.objects.filter(action="gar.subscription.changed").count() == 1
+
+    # Reloaded on the current revision, the same change goes through.
+    response = gestionnaire_client.post(edit, {**mine, "revision": "2"})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.revision, subscription.licences_eleve) == (3, "999")
+
+
+def test_an_import_that_changes_a_subscription_makes_an_open_form_stale(school):
+    subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-IMPORT")
+    GarResourceFactory(ark="ark:/99999/ressource-exemple")
+    text = importers.sample_subscriptions_csv().replace("ABO-2026-0001", "ABO-IMPORT")
+    assert "ABO-IMPORT" in text
+    result = services.subscriptions_import(
+        establishment=school,
+        school_year=subscription.school_year,
+        user=staff(school, Role.GESTIONNAIRE),
+        text=text,
+    )
+    assert not result.errors
+    subscription.refresh_from_db()
+    assert subscription.revision == 2
 
 
 def test_a_withdrawn_resource_stays_editable_on_its_subscription(gestionnaire_client, school):
