@@ -454,6 +454,28 @@ def test_the_header_counts_what_waits_for_the_head_on_every_page(client, school,
     )
 
 
+def test_outside_the_schools_pages_the_header_still_counts_per_school(
+    client, school, other_school, head, waiting
+):
+    """The profile page belongs to no school: a head of two schools sees one link per school
+    with what waits there, and someone who approves nowhere sees none."""
+    RoleAssignmentFactory(user=head, establishment=other_school, role=Role.HEAD)
+    client.force_login(head)
+    doc = parse(html(client, reverse("accounts:profile")))
+    links = {
+        link.get("href"): " ".join(link.text_content().split())
+        for link in doc.xpath('//header//a[contains(@href, "/validations")]')
+    }
+    assert links == {
+        inbox_url(school): f"Validations — {school.name} 3 éléments en attente",
+        inbox_url(other_school): f"Validations — {other_school.name}",
+    }
+    teacher = person(school, Role.TEACHER)
+    client.force_login(teacher)
+    page = html(client, reverse("accounts:profile"))
+    assert "Validations —" not in page and "inbox-count" not in page
+
+
 def test_the_header_shows_roles_and_establishment_but_no_count_for_a_rrupn(client, school, waiting):
     rrupn = MissionLetter.objects.get().rrupn
     RoleAssignmentFactory(user=rrupn, establishment=school, role=Role.DOCUMENTALISTE)
