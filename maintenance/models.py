@@ -383,6 +383,13 @@ class Delivery(models.Model):
     def __str__(self):
         return f"Envoi {self.ticket.reference} → {self.channel} ({self.get_status_display()})"
 
+    @property
+    def tried_before(self) -> bool:
+        """An earlier attempt may have reached the helpdesk (answer lost, worker killed, failure
+        after the create): the transport looks for what it left before creating anything.
+        "Échec — réessayer" counts attempts afresh but keeps the last error, hence both."""
+        return self.attempts > 1 or bool(self.last_error)
+
 
 class ChannelCredential(models.Model):
     """Per-establishment secrets for a GLPI channel (user token), encrypted at rest."""

@@ -360,7 +360,7 @@ class GlpiTransport:
         client = self.client(ticket.establishment)
         try:
             client.login()
-            if delivery.attempts > 1:  # a previous attempt may have posted it
+            if delivery.tried_before:  # a previous attempt may have posted it
                 mark = f"({followup.reference})"
                 for row in client.followups_of(glpi_id):
                     if mark in html.unescape(str(row.get("content", ""))):
@@ -377,13 +377,16 @@ class GlpiTransport:
         try:
             client.login()
             existing = None
-            if delivery.attempts > 1:
+            if delivery.tried_before:
                 find = client.find_by_reference if legacy else client.find_by_externalid
                 existing = find(ticket.reference)
             glpi_id = existing or client.create_ticket(self.ticket_fields(client, ticket))
-            # v2: no upload (attachments_note); legacy: once, unless a previous attempt did.
-            attachments = [] if self.hl else list(ticket.attachments.all())
-            if attachments and not (existing and client.documents_of(glpi_id)):
+            # v2: no upload (attachments_note); legacy: each once. Uploads go in the same order
+            # every time, so after a failure midway the ones already there are skipped.
+            attachments = [] if self.hl else list(ticket.attachments.order_by("pk"))
+            if attachments and existing:
+                attachments = attachments[len(client.documents_of(glpi_id)) :]
+            if attachments:
                 for attachment in attachments:
                     with attachment.file.open("rb") as f:
                         client.upload_document(

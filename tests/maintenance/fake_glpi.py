@@ -155,6 +155,12 @@ class FakeGlpi:
                 {"method": method, "resource": resource, "status": status, "code": code}
             )
 
+    def pass_next(self, method: str, resource: str, *, times=1):
+        """The next `times` calls go through untouched: a fault scripted after them hits a
+        later call (e.g. the second photo of a ticket)."""
+        for _ in range(times):
+            self.faults.append({"method": method, "resource": resource})
+
     def slow_after(self, method: str, resource: str, *, seconds: float):
         """The next call does its work, then waits `seconds` before answering."""
         self.faults.append({"method": method, "resource": resource, "delay": seconds})

@@ -139,6 +139,49 @@ def test_timeout_after_creating_makes_no_duplicate(
     assert len(glpi.documents) == 1
 
 
+def test_a_manual_retry_after_giving_up_finds_the_ticket_glpi_already_has(
+    sweep, glpi, ticket, settings, django_capture_on_commit_callbacks
+):
+    """GLPI created the ticket but its answer came too late, then it stayed down until the
+    portal gave up: "Échec — réessayer" counts attempts afresh yet must not create it again."""
+    settings.MAINTENANCE_MAX_ATTEMPTS = 2
+    glpi.slow_after("POST", "Ticket", seconds=2)
+    delivery = enqueue(ticket, django_capture_on_commit_callbacks)
+    [created] = glpi.tickets.values()
+    glpi.down()
+    sweep(now=later(delivery))
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == 2
+
+    glpi.up()
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_retry(delivery=delivery, user=ticket.reporter)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT and delivery.attempts == 1
+    assert list(glpi.tickets) == [created["id"]]  # one ticket in GLPI, the first one
+    assert delivery.external_ref == str(created["id"])
+    assert glpi.requests.count(("POST", "Ticket")) == 1
+
+
+def test_a_refused_photo_after_the_ticket_then_a_retry_sends_only_what_is_missing(
+    glpi, channel, media, django_capture_on_commit_callbacks
+):
+    ticket = make_ticket(channel, attachments=2)
+    user_token(channel, ticket.establishment)
+    glpi.pass_next("POST", "Document")  # the first photo goes through, the second is refused
+    glpi.fail_next("POST", "Document", status=400, code="ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE")
+    delivery = enqueue(ticket, django_capture_on_commit_callbacks)
+    assert delivery.status == DeliveryStatus.FAILED and delivery.permanent_failure
+    assert len(glpi.tickets) == 1 and len(glpi.documents) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_retry(delivery=delivery, user=ticket.reporter)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert len(glpi.tickets) == 1  # not created a second time
+    assert [d["filename"] for d in glpi.documents] == ["photo0.png", "photo1.png"]
+
+
 def test_session_expired_midway_logs_in_again(glpi, ticket, django_capture_on_commit_callbacks):
     glpi.session_ttl_calls = 1  # the session dies after creating the ticket, before the photo
     delivery = enqueue(ticket, django_capture_on_commit_callbacks)
