@@ -70,6 +70,18 @@ class DivisionLine:
     pupils: list = field(default_factory=list)  # PupilToAct, only when visible
     not_started: int = 0
     not_shared: int = 0
+    # Pupils Pix has never seen (not in this campaign nor in another one of the year): only the
+    # class's headcount tells they exist, so they are counted without a name.
+    pupil_count: int = 0
+    known_absent: int = 0
+
+    @property
+    def unseen(self) -> int:
+        return max(self.pupil_count - self.participants - self.known_absent, 0)
+
+    @property
+    def not_started_total(self) -> int:
+        return self.not_started + self.unseen
 
     @property
     def started_percent(self):
@@ -195,10 +207,19 @@ def campaign_lines(campaign, scope) -> tuple[list[DivisionLine], list]:
             line.mean_pix = None if summary.mean_pix is None else float(summary.mean_pix)
         line.pupils_visible = scope.allows(code, line.division_id)
         lines[code] = line
+    headcounts = Division.objects.filter(
+        establishment_id=campaign.establishment_id,
+        school_year_id=campaign.school_year_id,
+        code__in=[code for code in codes if code],
+    ).values_list("code", "pupil_count")
+    for code, pupil_count in headcounts:
+        lines[code].pupil_count = pupil_count
     for pupil, division_id in pupils_to_act(campaign, codes):
         line = lines.get(pupil.division_code)
         if line is None:
             continue
+        if pupil.status == "absent":
+            line.known_absent += 1
         if pupil.not_started:
             line.not_started += 1
         else:

@@ -42,6 +42,8 @@ def followup_campaign(request, uai, campaign_id):
             setattr(totals, attr, getattr(totals, attr) + getattr(line, attr))
         totals.not_started += line.not_started
         totals.not_shared += line.not_shared
+        totals.pupil_count += line.pupil_count
+        totals.known_absent += line.known_absent
     return render(
         request,
         "pix/followup/campaign.html",

@@ -38,6 +38,10 @@ def test_counts_per_class_match_the_hand_computed_numbers(school):
     assert (six_a.not_started, six_a.not_shared) == (1, 2)
     # 6B: GASPARD, known by the other campaign of the year, is absent from this one.
     assert (six_b.not_started, six_b.not_shared) == (1, 0)
+    # The headcounts (25 and 20) say who Pix has never seen: 25 - 5 participants; 20 - 1
+    # participant - GASPARD (named above). Counted without a name.
+    assert (six_a.unseen, six_a.not_started_total) == (20, 21)
+    assert (six_b.unseen, six_b.not_started_total) == (18, 19)
     statuses = {p.last_name: p.status for line in lines for p in line.pupils}
     assert statuses == {
         "CHLOÉ": "in_progress",
@@ -45,6 +49,18 @@ def test_counts_per_class_match_the_hand_computed_numbers(school):
         "ÉMILE": "not_shared",
         "GASPARD": "absent",
     }
+
+
+def test_the_page_counts_the_pupils_pix_never_saw_from_the_headcount(client, school):
+    data = scenario(school)
+    html = page(client, staff(school, Role.RRUPN), data.campaign)
+    assert "21 <span" in html and "(dont 20 jamais venus, d’après l’effectif)" in html
+    assert "(dont 18 jamais venus, d’après l’effectif)" in html
+    assert "<td>40</td>" in html  # the total: 21 + 19
+    data.six_a.pupil_count = 0  # headcount unknown: only the named pupils are counted
+    data.six_a.save()
+    html = page(client, staff(school, Role.RRUPN), data.campaign)
+    assert "dont 20" not in html
 
 
 def test_heatmap_means_per_class_and_overall(school):
