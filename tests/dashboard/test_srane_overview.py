@@ -2,6 +2,7 @@
 PDF summary; constant queries whatever the number of establishments."""
 
 import csv
+import datetime
 import io
 import re
 import subprocess
@@ -83,14 +84,46 @@ def count_queries(client, url) -> int:
 
 
 def grow(total: int, made: list) -> None:
-    """Up to `total` establishments over the three départements, each with its RRUPN, every
-    other one with a signed mission letter (at least two rows of each relation past 1)."""
+    """Up to `total` establishments over the three départements, each with its RRUPN; every
+    other one with what each app's column reads (a signed letter, a commission that met with
+    an open action, a training need, a GAR subscription, open and resolved tickets, a Pix
+    campaign with its class summaries, a certification session), so a per-row query in any
+    column would show in the counts."""
+    from commission.models import Action, NeedOrigin, Priority, TrainingNeed, TrainingTopic
+    from rrupn.establishments.models import SchoolYear
+
+    from ..commission.factories_members import commission, meeting, member
+    from ..gar.factories_campaign import SubscriptionFactory
+    from ..maintenance.test_tickets_screens import make_ticket
+    from ..pix.factories import CertificationSessionFactory
+    from ..pix.followup_data import bulk_campaign
+
     while len(made) < total:
         n = len(made)
         est = with_rrupn(EstablishmentFactory(department_code=("87", "19", "23")[n % 3]))
-        RoleAssignmentFactory(establishment=est, role=Role.RRUPN, yearly=True)
+        rrupn = RoleAssignmentFactory(establishment=est, role=Role.RRUPN, yearly=True).user
         if n % 2:
             MissionLetterFactory(establishment=est, signed=True)
+            com = commission(est)
+            held = meeting(com, days=-(n + 1), created_by=rrupn)
+            Action.objects.create(
+                commission=com, meeting=held, title="Former les équipes", owner=member(com)
+            )
+            TrainingNeed.objects.create(
+                establishment=est,
+                school_year=SchoolYear.current(),
+                topic=TrainingTopic.objects.first(),
+                audience="Professeurs de 6e",
+                staff_count=4,
+                priority=Priority.HIGH,
+                origin=NeedOrigin.SURVEY,
+                created_by=rrupn,
+            )
+            SubscriptionFactory(establishment=est)
+            make_ticket(est, rrupn, age_days=n)
+            make_ticket(est, rrupn, age_days=n + 3, resolved_after=datetime.timedelta(days=2))
+            bulk_campaign(est, 1, 3)
+            CertificationSessionFactory(establishment=est)
         made.append(est)
 
 
