@@ -225,7 +225,7 @@ def test_the_rrupn_gathers_needs_and_organises_a_cafe_through_the_pages(client, 
     assert_unique_ids(doc)
     assert not doc.xpath("//*[@style]")
     assert "Café numérique" in page and "trentaine de minutes" in page and "Pix+Édu" in page
-    assert "1 besoin recensé, 6 personnel(s) concerné(s)." in page
+    assert "1 besoin recensé, 6 personnels concernés." in page
     assert "La classe virtuelle en 30 minutes" in page and TODAY.strftime("%d/%m/%Y") in page
 
 

@@ -54,7 +54,7 @@ def test_a_departement_srane_sees_its_schools_totals_by_topic(client, needs, sch
     assert list(body) == [VISIO, ENT]  # most staff first
     text = doc.text_content()
     assert school.name not in text and "Professeurs de langues" not in text  # aggregates only
-    assert "2 établissement(s) sur 2 ont recensé des besoins" in text
+    assert "2 établissements sur 2 ont recensé des besoins" in text
     assert not doc.xpath('//select[@name="departement"]')  # one département: no filter
 
 

@@ -34,7 +34,7 @@ def test_list_shows_coverage_and_licences(client, school, doc):
         subscription=assigned, divisions=[division(school, "3A", 28)], user=doc
     )
     html = client.get(reverse("gar:assignments_list", args=[school.uai])).content.decode()
-    assert "1 abonnement(s) sur 2 ont au moins une affectation (50 %)" in html
+    assert "1 abonnement sur 2 a au moins une affectation (50 %)" in html
     assert "Élèves : 28 / 60" in html and "Élèves : 0 / illimitées" in html
     assert "À affecter" in html and "Ancien" not in html
     assert "Copier les affectations de l’an dernier" in html
@@ -136,7 +136,7 @@ def test_copy_from_the_list_reports_what_was_not_copied(client, school, doc):
     html = client.post(url, follow=True).content.decode()
     assert "1 affectation(s) de l’an dernier copiée(s)." in html.replace("&#x27;", "’")
     assert "la classe ou le groupe 4B n&#x27;existe pas cette année" in html
-    assert "1 abonnement(s) sur 1 ont au moins une affectation (100 %)" in html
+    assert "1 abonnement sur 1 a au moins une affectation (100 %)" in html
     # Shown once (the message, not "4B" alone: a random CSRF token may contain it).
     again = client.get(reverse("gar:assignments_list", args=[school.uai])).content.decode()
     assert "la classe ou le groupe 4B" not in again
