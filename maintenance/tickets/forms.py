@@ -181,3 +181,46 @@ class Level1Form(forms.Form):
         self.helper.form_id = "niveau-1"
         self.helper.form_action = action
         self.helper.add_input(Submit("resoudre", _("Enregistrer et marquer résolu")))
+
+
+class ProgressForm(forms.Form):
+    """The collectivité's progress on a ticket sent by e-mail or by hand (the step is the
+    button pressed)."""
+
+    step = forms.ChoiceField(
+        choices=[(step, step) for step in services.PROGRESS_STEPS],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choisissez l’avancement à noter."),
+            "invalid_choice": _("Choisissez l’avancement à noter."),
+        },
+    )
+    resolved_on = forms.DateField(
+        label=_("Date de résolution"),
+        required=False,
+        help_text=_("Pour « Résolu par la collectivité » : pas dans le futur."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Indiquez une date au format JJ/MM/AAAA.")},
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        error_messages={"max_length": _("Un commentaire fait %(limit_value)d caractères au plus.")},
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        kwargs.setdefault("initial", {"resolved_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False  # the template adds one button per step
+        self.helper.layout = Layout("resolved_on", "comment")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("step") == "resolved" and not data.get("resolved_on"):
+            if "resolved_on" not in self.errors:
+                self.add_error("resolved_on", _("Indiquez la date de résolution."))
+        return data

@@ -7,6 +7,9 @@ to_rrupn ─forward (RRUPN / direction)→ awaiting_head | queued
 awaiting_head ─forward (direction)→ queued
 queued, delivery waiting_manual ─mark as sent (external reference)→ sent
 to_rrupn, awaiting_head, sent, acknowledged, in_progress ─level-1 note→ resolved
+sent, acknowledged, in_progress ─the collectivité's progress, recorded by the RRUPN / direction
+  (e-mail and hand-off channels only: a GLPI ticket's status comes from the status sync)→
+  acknowledged | in_progress | resolved (on a date) | closed
 any but draft ─followup (RRUPN / direction)→ same status; sent through the outbox to the GLPI or
   e-mail channel the ticket went to (a Delivery row for the followup), kept here otherwise
 
@@ -16,6 +19,7 @@ concurrent clicks only the first applies.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import PurePath
 
 from django.db import transaction
@@ -396,6 +400,103 @@ def ticket_resolve_level1(*, ticket, user, done_on, minutes_spent: int, note: st
         done_on=done_on,
         minutes_spent=minutes_spent,
         note=note,
+    )
+
+
+# The collectivité's progress on a ticket sent by e-mail or by hand: step → statuses it may
+# follow. GLPI tickets get theirs from the status sync.
+PROGRESS_FROM = (TicketStatus.SENT, TicketStatus.ACKNOWLEDGED, TicketStatus.IN_PROGRESS)
+PROGRESS_STEPS = {
+    TicketStatus.ACKNOWLEDGED: (TicketStatus.SENT,),
+    TicketStatus.IN_PROGRESS: (TicketStatus.SENT, TicketStatus.ACKNOWLEDGED),
+    TicketStatus.RESOLVED: PROGRESS_FROM,
+    TicketStatus.CLOSED: PROGRESS_FROM,
+}
+
+
+def progress_steps(ticket) -> list[str]:
+    """The steps the RRUPN may record now on this ticket (none for a GLPI ticket)."""
+    if not ticket.channel_id or ticket.channel.kind == ChannelKind.GLPI:
+        return []
+    return [step for step, origins in PROGRESS_STEPS.items() if ticket.status in origins]
+
+
+def sent_at(ticket):
+    """When the ticket left for its helpdesk (its own delivery), or when it was written."""
+    delivery = (
+        Delivery.objects.filter(ticket=ticket, followup=None, sent_at__isnull=False)
+        .order_by("sent_at")
+        .first()
+    )
+    return delivery.sent_at if delivery else ticket.created_at
+
+
+@transaction.atomic
+def ticket_record_progress(
+    *, ticket, user, roles, step: str, resolved_on=None, comment: str = ""
+) -> Ticket:
+    """The collectivité took the ticket in, works on it, resolved it (on a date) or closed it:
+    the RRUPN records it for an e-mail or hand-off channel, so that open counts and the SRANE's
+    time to resolution mean something for every collectivité."""
+    if not roles_grant(roles, "tickets.handle"):
+        raise TicketError(
+            _("Seuls le RRUPN et l'équipe de direction notent l'avancement d'un incident.")
+        )
+    if ticket.channel_id and ticket.channel.kind == ChannelKind.GLPI:
+        raise TicketError(
+            _(
+                "L'incident %(reference)s est suivi dans GLPI : son état y est relu "
+                "automatiquement, rien n'a été modifié."
+            )
+            % {"reference": ticket.reference}
+        )
+    if step not in PROGRESS_STEPS or not ticket.channel_id:
+        raise TicketError(_("Choisissez l'avancement à noter : rien n'a été modifié."))
+    comment = (comment or "").strip()
+    extra = {}
+    now = timezone.now()
+    if step == TicketStatus.RESOLVED:
+        if resolved_on is None:
+            raise TicketError(_("Indiquez la date de résolution."))
+        today = timezone.localdate()
+        left = sent_at(ticket)
+        if resolved_on > today:
+            raise TicketError(_("La date de résolution ne peut pas être dans le futur."))
+        if resolved_on < timezone.localdate(left):
+            raise TicketError(
+                _(
+                    "La date de résolution ne peut pas précéder la transmission de l'incident "
+                    "(le %(date)s)."
+                )
+                % {"date": timezone.localdate(left).strftime("%d/%m/%Y")}
+            )
+        # Today: now; an earlier day: its middle (never before the ticket left).
+        at = (
+            now
+            if resolved_on == today
+            else timezone.make_aware(datetime.combine(resolved_on, time(12)))
+        )
+        extra["resolved_at"] = max(at, left)
+    elif step == TicketStatus.CLOSED and ticket.resolved_at is None:
+        extra["resolved_at"] = now  # closed without a resolution seen: resolved now
+    labels = {
+        TicketStatus.ACKNOWLEDGED: "pris en compte",
+        TicketStatus.IN_PROGRESS: "en cours de traitement",
+        TicketStatus.RESOLVED: "résolu",
+        TicketStatus.CLOSED: "clos",
+    }
+    summary = f"Incident {ticket.reference} {labels[step]} par {ticket.channel}"
+    if step == TicketStatus.RESOLVED:
+        summary += f" le {resolved_on:%d/%m/%Y}"
+    return _move(
+        ticket,
+        user=user,
+        expected=list(PROGRESS_STEPS[step]),
+        target=step,
+        action="ticket.progress",
+        summary=summary + " (noté dans le portail)",
+        comment=comment,
+        **extra,
     )
 
 

@@ -16,6 +16,7 @@ urlpatterns = [  # under /etablissement/<uai>/maintenance/
     path("incidents/<int:ticket_id>/transmis/", views.ticket_mark_sent, name="tickets_mark_sent"),
     path("incidents/<int:ticket_id>/niveau-1/", views.ticket_level1, name="tickets_level1"),
     path("incidents/<int:ticket_id>/suivi/", views.ticket_followup, name="tickets_followup"),
+    path("incidents/<int:ticket_id>/avancement/", views.ticket_progress, name="tickets_progress"),
     path(
         "incidents/<int:ticket_id>/pieces/<int:attachment_id>/",
         views.ticket_attachment,

@@ -25,7 +25,14 @@ from rrupn.audit.models import AuditEntry
 from rrupn.establishments.models import Department
 
 from . import selectors, services
-from .forms import FollowupForm, ForwardForm, Level1Form, MarkSentForm, TicketForm
+from .forms import (
+    FollowupForm,
+    ForwardForm,
+    Level1Form,
+    MarkSentForm,
+    ProgressForm,
+    TicketForm,
+)
 
 
 def _ticket(request, ticket_id) -> Ticket:
@@ -193,6 +200,16 @@ def _detail(request, ticket, **forms):
         forms["level1_form"] = Level1Form(
             action=reverse("maintenance:tickets_level1", args=[uai, ticket.pk])
         )
+    progress_steps = services.progress_steps(ticket) if handles else []
+    if progress_steps and "progress_form" not in forms:
+        forms["progress_form"] = ProgressForm(
+            action=reverse("maintenance:tickets_progress", args=[uai, ticket.pk])
+        )
+    step_labels = {
+        TicketStatus.ACKNOWLEDGED: _("Pris en compte"),
+        TicketStatus.IN_PROGRESS: _("En cours"),
+        TicketStatus.CLOSED: _("Clos"),
+    }
     return render(
         request,
         "maintenance/tickets/detail.html",
@@ -214,6 +231,11 @@ def _detail(request, ticket, **forms):
             "mark_sent_form": forms.get("mark_sent_form") if handles and manual else None,
             "level1_form": forms.get("level1_form") if can_level1 else None,
             "is_handoff": ticket.channel_id and ticket.channel.kind == ChannelKind.HANDOFF,
+            "progress_form": forms.get("progress_form") if progress_steps else None,
+            "progress_steps": [
+                (step, step_labels[step]) for step in progress_steps if step in step_labels
+            ],
+            "progress_can_resolve": TicketStatus.RESOLVED in progress_steps,
         },
     )
 
@@ -307,6 +329,39 @@ def ticket_level1(request, uai, ticket_id):
             note=data["note"],
         ),
         _("Incident %(ref)s résolu par une intervention de niveau 1.") % {"ref": ticket.reference},
+    )
+
+
+@requires("tickets.handle")
+@require_POST
+def ticket_progress(request, uai, ticket_id):
+    """The collectivité's progress on a ticket sent by e-mail or by hand."""
+    ticket = _ticket(request, ticket_id)
+    form = ProgressForm(request.POST, action=request.path)
+    if not form.is_valid():
+        if "step" in form.errors:
+            messages.error(request, form.errors["step"][0])
+            return redirect(_detail_url(ticket))
+        return _detail(request, ticket, progress_form=form)
+    data = form.cleaned_data
+    done = {
+        TicketStatus.ACKNOWLEDGED: _("Incident %(ref)s noté comme pris en compte."),
+        TicketStatus.IN_PROGRESS: _("Incident %(ref)s noté comme en cours de traitement."),
+        TicketStatus.RESOLVED: _("Incident %(ref)s noté comme résolu par la collectivité."),
+        TicketStatus.CLOSED: _("Incident %(ref)s noté comme clos."),
+    }
+    return _run(
+        request,
+        ticket,
+        lambda: services.ticket_record_progress(
+            ticket=ticket,
+            user=request.user,
+            roles=request.roles,
+            step=data["step"],
+            resolved_on=data["resolved_on"],
+            comment=data["comment"],
+        ),
+        done[data["step"]] % {"ref": ticket.reference},
     )
 
 

@@ -252,6 +252,7 @@ MATRIX = {
     "maintenance:tickets_mark_sent": EstablishmentPage(TICKET_HANDLERS, ok=405),
     "maintenance:tickets_level1": EstablishmentPage(TICKET_HANDLERS, ok=405),
     "maintenance:tickets_followup": EstablishmentPage(TICKET_HANDLERS, ok=405),  # POST only
+    "maintenance:tickets_progress": EstablishmentPage(TICKET_HANDLERS, ok=405),  # POST only
     "maintenance_srane:tickets_by_collectivite": SranePage(with_uai=False),
     # Deliveries: the school's outbox with "échec — réessayer", the head's GLPI user tokens,
     # the SRANE's channels (application tokens, set by the académie's SRANE only).
