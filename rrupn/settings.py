@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rrupn.audit",
     "rrupn.notifications",
     "rrupn.dashboard",
+    "rrupn.relay",
     "missions",
     "commission",
     "gar",
