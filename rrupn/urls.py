@@ -31,12 +31,14 @@ urlpatterns = [
     path("etablissement/<str:uai>/maintenance/", include("maintenance.urls")),
     path("etablissement/<str:uai>/pix/", include("pix.urls")),
     path("etablissement/<str:uai>/classes/", include("rrupn.establishments.divisions.urls")),
+    path("etablissement/<str:uai>/annonces/", include("rrupn.relay.urls")),
     path("verifier/", include("missions.public_urls")),  # public: checks a printed letter
     path("srane/lettres/", include("missions.srane_urls")),
     path("srane/commission/", include("commission.srane_urls")),
     path("srane/gar/", include("gar.srane_urls")),
     path("srane/maintenance/", include("maintenance.srane_urls")),
     path("srane/pix/", include("pix.srane_urls")),
+    path("srane/", include("rrupn.relay.srane_urls")),  # /srane/relais/, /srane/contacts/
     path("composants/", components.components, name="components"),
     path("admin/", admin.site.urls),
 ]

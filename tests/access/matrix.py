@@ -299,6 +299,16 @@ MATRIX = {
     "pix:followup_teams": EstablishmentPage(PILOTS),
     "pix:followup_team_edit": EstablishmentPage(PILOTS),
     "pix_srane:overview": SranePage(with_uai=False),
+    # The SRANE relay: announcements to the RRUPN (the sample one is the 87 SRANE's, to 87)
+    "relay:list": EstablishmentPage(frozenset({"rrupn"})),
+    "relay:mark_read": EstablishmentPage(frozenset({"rrupn"}), ok=405),  # POST only
+    "relay_srane:list": SranePage(with_uai=False),
+    "relay_srane:create": SranePage(with_uai=False),
+    "relay_srane:detail": SranePage(with_uai=False),
+    "relay_srane:edit": SranePage(with_uai=False),
+    "relay_srane:archive": SranePage(with_uai=False, ok=405),  # POST only
+    "relay_srane:reads_csv": SranePage(with_uai=False),
+    "relay_srane:contacts": LOGGED_IN,  # anybody with a role or a SRANE scope
     # allauth: login, logout and the local-account pages (demo and development only)
     "account_login": Fixed(anonymous=200, staff=302),
     "account_logout": Fixed(anonymous=302, staff=200),
@@ -374,6 +384,7 @@ SAMPLE_KWARGS = {
     "campaign_id": "<the sample Pix campaign of the own school>",
     "token": "jeton-inconnu",  # a Pix import preview nobody uploaded
     "designation_id": "1",  # POST-only pages: a GET gets its 405 before any lookup
+    "announcement_id": "<the sample announcement of the SRANE département persona>",
 }
 
 

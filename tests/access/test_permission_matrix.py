@@ -197,6 +197,20 @@ def sample_pix_campaign(school) -> dict:
     return {"campaign_id": str(campaign.pk)}
 
 
+def sample_announcement(author) -> dict:
+    """An announcement of the SRANE département persona to the RRUPN of its département (87)."""
+    from rrupn.relay.models import Announcement
+
+    made = Announcement.objects.create(
+        title="Appel à FIL",
+        body="Inscriptions ouvertes.",
+        kind="fil",
+        department="87",
+        author=author,
+    )
+    return {"announcement_id": str(made.pk)}
+
+
 def _url(key, route, params, target, samples):
     kwargs = {}
     for name in params:
@@ -255,6 +269,10 @@ SAMPLE_PROVIDERS = [
     (("ticket_id", "attachment_id"), lambda school, users: sample_ticket(school, users["rrupn"])),
     (("session_id",), lambda school, users: sample_certification_session(school)),
     (("campaign_id",), lambda school, users: sample_pix_campaign(school)),
+    (
+        ("announcement_id",),
+        lambda school, users: sample_announcement(users["srane_department"]),
+    ),
 ]
 
 
