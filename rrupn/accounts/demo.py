@@ -177,7 +177,16 @@ def load_demo() -> list[tuple[str, str]]:
     _demo_gar(establishments, year)
     _demo_pix(establishments, year)
     _demo_maintenance(establishments, year)
+    _demo_relay(establishments, year)
     return summary
+
+
+def _demo_relay(establishments, year) -> None:
+    """Announcements of the SRANE to the RRUPN, one read (demo_relay.py, through the relay's
+    services; no e-mail at load time)."""
+    from .demo_relay import demo_relay
+
+    demo_relay(establishments, year)
 
 
 def _demo_maintenance(establishments, year) -> None:
