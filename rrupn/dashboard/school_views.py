@@ -39,6 +39,9 @@ def establishment_dashboard(request, uai):
         "dashboard/establishment.html",
         {
             "rows": rows,
+            # The actions (sign the letter, compose the commission…) are the RRUPN's and the
+            # direction's: other staff read the states, without links their pages would refuse.
+            "checklist_links": rrupn_details,
             "counts": selectors.level_counts(rows),
             "due_soon_days": selectors.DUE_SOON_DAYS,
             "waiting_head": selectors.wait_groups(waiting_head),

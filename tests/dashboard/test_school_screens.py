@@ -199,9 +199,15 @@ def test_the_dashboard_says_what_waits_on_whom(client, school):
     assert "Signalement à transmettre : Incident" in page
     assert reverse("dashboard:inbox", args=[school.uai]) not in page.split("<main")[1]
 
-    # The rest of the staff sees how many items wait, not whose letter or report.
+    letter_page = reverse("missions:detail", args=[school.uai, MissionLetter.objects.get().pk])
+    assert f'href="{letter_page}"' in page  # the RRUPN's checklist links to the letter
+
+    # The rest of the staff sees how many items wait, not whose letter or report, and the
+    # checklist's states without the actions (the letter's page would refuse a teacher).
     client.force_login(teacher)
     page = html(client, dashboard_url(school))
+    assert f'href="{letter_page}"' not in page
+    assert client.get(letter_page).status_code == 404
     assert "Signalements d&#x27;incident à transmettre : <strong>1</strong>" in page
     assert "Signalement à transmettre : Incident" not in page
     assert "à accepter" not in page
