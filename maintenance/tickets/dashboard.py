@@ -28,9 +28,12 @@ def open_status(counted: OpenCount, url: str = "") -> Status:
         "n": counted.count
     }
     days = counted.oldest_days
-    text += " · " + ngettext(
-        "le plus ancien a %(d)s jour", "le plus ancien a %(d)s jours", days
-    ) % {"d": days}
+    if days:
+        text += " · " + ngettext(
+            "le plus ancien a %(d)s jour", "le plus ancien a %(d)s jours", days
+        ) % {"d": days}
+    else:
+        text += " · " + str(_("le plus ancien date d’aujourd’hui"))
     if counted.to_forward:
         text += " · " + ngettext(
             "%(n)s signalement à transmettre",

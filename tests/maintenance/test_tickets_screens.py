@@ -1,6 +1,7 @@
 """Incidents on the three screens (checklist, SRANE column, SRANE per collectivité) and the
 constant query counts of the incident list and the SRANE page."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -59,6 +60,13 @@ def test_checklist_counts_open_incidents_and_the_age_of_the_oldest(client, schoo
     make_ticket(school, rrupn, status=TicketStatus.RESOLVED, age_days=40)
     page = client.get(url).content.decode()
     assert "2 incidents ouverts · le plus ancien a 12 jours · 1 signalement à transmettre" in page
+    Ticket.objects.filter(status=TicketStatus.SENT).update(status=TicketStatus.RESOLVED)
+    make_ticket(school, rrupn, age_days=0)
+    page = html.unescape(client.get(url).content.decode())
+    assert "1 signalement à transmettre" in page and "le plus ancien a 3 jours" in page
+    Ticket.objects.filter(status=TicketStatus.TO_RRUPN).update(status=TicketStatus.RESOLVED)
+    page = html.unescape(client.get(url).content.decode())
+    assert "1 incident ouvert · le plus ancien date d’aujourd’hui" in page
 
 
 def test_srane_overview_column_shows_the_schools_open_incidents(client, school, other_school):
