@@ -1,5 +1,7 @@
 """Scoping rules that the matrix does not show by itself."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -98,5 +100,6 @@ def test_audit_log_shows_own_establishment_only(client, school, other_school):
     audit_record(actor=None, action="other", establishment=other_school, summary="Ailleurs")
     client.force_login(head)
     body = client.get(reverse("dashboard:audit_log", args=[school.uai])).content.decode()
-    assert "Rôle modifié" in body and "teacher → head" in body
+    body = html.unescape(body)
+    assert "Rôle modifié" in body and "rôle : Enseignant → Chef d'établissement" in body
     assert "Ailleurs" not in body
