@@ -340,6 +340,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "maintenance.delivery.tasks.sync_glpi_statuses",
         "schedule": 60 * 15,
     },
+    # SRANE announcements scheduled for a later day with "Prévenir par courriel": sent once
+    # their publication has come (the first minute of the day), early in the morning.
+    "relay-scheduled-emails": {
+        "task": "rrupn.relay.tasks.send_due_announcement_emails",
+        "schedule": crontab(minute="5", hour="6-20"),
+    },
     # Pupils' Pix results past their retention (PIX_RETENTION_MONTHS), at night.
     "pix-purge-expired": {
         "task": "pix.tasks.purge_expired_participations",

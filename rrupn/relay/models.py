@@ -66,6 +66,9 @@ class Announcement(models.Model):
         verbose_name=_("auteur"),
     )
     emailed_at = models.DateTimeField(_("courriel envoyé le"), null=True, blank=True)
+    # "Prévenir par courriel" on an announcement published later: sent on its publication day
+    # by the periodic task (relay.tasks.send_due_announcement_emails), not before.
+    email_pending = models.BooleanField(default=False)
     archived_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -103,9 +103,32 @@ def announcement_publish(
             summary=_("Annonce publiée : %(title)s (%(audience)s)")
             % {"title": announcement.title, "audience": announcement.audience_label},
         )
-        if email:
+        if email and announcement.published_at > timezone.now():
+            # Scheduled: RRUPNs must not be told of what they cannot see yet.
+            Announcement.objects.filter(pk=announcement.pk).update(email_pending=True)
+            announcement.email_pending = True
+        elif email:
             announcement_email(announcement=announcement, user=user)
     return announcement
+
+
+def announcement_emails_due(*, now=None) -> int:
+    """The e-mails of scheduled announcements whose publication has come; each claimed by a
+    conditional update, so two runs never send the same one twice. Returns how many."""
+    now = now or timezone.now()
+    due = Announcement.objects.filter(
+        email_pending=True, published_at__lte=now, archived_at__isnull=True
+    ).select_related("author")
+    sent = 0
+    for announcement in due:
+        with transaction.atomic():
+            claimed = Announcement.objects.filter(pk=announcement.pk, email_pending=True).update(
+                email_pending=False
+            )
+            if claimed:
+                announcement_email(announcement=announcement, user=announcement.author)
+                sent += 1
+    return sent
 
 
 def announcement_email(*, announcement, user) -> int:

@@ -192,3 +192,36 @@ def test_a_future_publication_date_schedules(client, srane87):
     announcement = Announcement.objects.get()
     assert timezone.localdate(announcement.published_at) == later
     assert announcement.state() == "scheduled"
+
+
+def test_a_scheduled_announcements_email_waits_for_its_publication_day(
+    client, srane87, school, mailoutbox, django_capture_on_commit_callbacks
+):
+    """RRUPNs are not told of an announcement they cannot see yet: the e-mail leaves when the
+    periodic task finds the publication has come, once however often it runs."""
+    from rrupn.relay.services import announcement_emails_due
+    from rrupn.relay.tasks import send_due_announcement_emails
+
+    member = rrupn_of(school)
+    client.force_login(srane87)
+    later = timezone.localdate() + datetime.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("relay_srane:create"), form_data(publish_on=later.isoformat(), email="on")
+        )
+    announcement = Announcement.objects.get()
+    assert announcement.email_pending and announcement.emailed_at is None and not mailoutbox
+    page = client.get(reverse("relay_srane:detail", args=[announcement.pk])).content.decode()
+    assert "courriel prévu le jour de la publication" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_announcement_emails.apply().get() == 0  # not yet
+    assert not mailoutbox
+
+    publication = announcement.published_at + datetime.timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announcement_emails_due(now=publication) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announcement_emails_due(now=publication) == 0  # claimed: never twice
+    assert [m.to for m in mailoutbox] == [[member.email]]
+    announcement.refresh_from_db()
+    assert not announcement.email_pending and announcement.emailed_at is not None
