@@ -8,6 +8,7 @@ used_* counts imported by the subscriptions part) is shown next to it, never mix
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy
 
 from gar.models import UNLIMITED, GarAssignment, GarSubscription, Public
 from rrupn.accounts.models import Role, RoleAssignment, User
@@ -15,12 +16,24 @@ from rrupn.establishments.models import Division, DivisionKind
 
 # publicCible → (licence count field, GAR report count field, words for a message)
 PUBLIC_FIELDS = {
-    Public.ELEVE: ("licences_eleve", "used_eleve", "licences élèves"),
-    Public.ENSEIGNANT: ("licences_enseignant", "used_enseignant", "licences enseignants"),
-    Public.DOCUMENTALISTE: ("licences_doc", "used_doc", "licences professeurs documentalistes"),
-    Public.AUTRE_PERSONNEL: ("licences_autre", "used_autre", "licences autres personnels"),
+    Public.ELEVE: ("licences_eleve", "used_eleve", gettext_lazy("licences élèves")),
+    Public.ENSEIGNANT: (
+        "licences_enseignant",
+        "used_enseignant",
+        gettext_lazy("licences enseignants"),
+    ),
+    Public.DOCUMENTALISTE: (
+        "licences_doc",
+        "used_doc",
+        gettext_lazy("licences professeurs documentalistes"),
+    ),
+    Public.AUTRE_PERSONNEL: (
+        "licences_autre",
+        "used_autre",
+        gettext_lazy("licences autres personnels"),
+    ),
 }
-GLOBAL_WORDS = "licences (tous publics)"
+GLOBAL_WORDS = gettext_lazy("licences (tous publics)")
 
 
 def parse_count(value: str) -> int | None:
@@ -72,7 +85,7 @@ def pools(subscription, used_by_public: dict[str, int]) -> list[Pool]:
         return [
             Pool(
                 None,
-                "Tous publics",
+                gettext_lazy("Tous publics"),
                 GLOBAL_WORDS,
                 parse_count(subscription.licences_global),
                 sum(used_by_public.values()),
