@@ -310,7 +310,12 @@ def glpi_status_sync(*, now=None) -> int:
             if new and new != ticket.status:
                 changed += 1
                 with transaction.atomic():
-                    extra = {"resolved_at": now} if new == TicketStatus.RESOLVED else {}
+                    # Closed without being seen "résolu" (2 → 6 between two syncs) is resolved
+                    # too: the SRANE's median time to resolution counts it.
+                    solved = new == TicketStatus.RESOLVED or (
+                        new == TicketStatus.CLOSED and ticket.resolved_at is None
+                    )
+                    extra = {"resolved_at": now} if solved else {}
                     _ticket_update(ticket.pk, status=new, **extra)
                     audit_record(
                         actor=None,

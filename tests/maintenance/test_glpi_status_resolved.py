@@ -19,11 +19,6 @@ from .delivery_helpers import (  # noqa: F401  (fixtures glpi, media)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="glpi_status_sync sets resolved_at only for GLPI status 5: patch of "
-    "maintenance/delivery/services.py pending (remove this marker with it)",
-)
 def test_a_ticket_closed_in_glpi_without_being_seen_resolved_gets_its_resolution_date(
     glpi, media, django_capture_on_commit_callbacks
 ):
