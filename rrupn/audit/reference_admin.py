@@ -1,5 +1,6 @@
 """Admin pages of reference data the académie SRANE keeps up to date (catalogues, topics,
-recognised Pix parcours…): who may edit them, and an audit row for every change."""
+recognised Pix parcours, incident routing…): who may edit them, and an audit row for every change
+(inlines too, with `ReferenceTabularInline`)."""
 
 from django.contrib import admin
 
@@ -21,6 +22,36 @@ def edits_reference_data(request) -> bool:
 
 def _snapshot(obj, fields) -> dict:
     return {name: str(getattr(obj, name) or "") for name in fields}
+
+
+def _rows(formset, fields) -> list[dict]:
+    """An inline's rows as saved (read again: the forms' instances already hold the edits)."""
+    saved = formset.model._default_manager.filter(**{formset.fk.name: formset.instance})
+    return [_snapshot(row, fields) for row in saved.order_by("pk")]
+
+
+class ReferenceTabularInline(admin.TabularInline):
+    """An inline of a `ReferenceAdmin`: the same people edit it, and its rows' changes are
+    audited on the parent (`audited_fields` of the inline's model)."""
+
+    audited_fields: list = []
+
+    def has_view_permission(self, request, obj=None):
+        return edits_reference_data(request)
+
+    def has_add_permission(self, request, obj=None):
+        return edits_reference_data(request)
+
+    def has_change_permission(self, request, obj=None):
+        return edits_reference_data(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return edits_reference_data(request)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.audited_fields = self.audited_fields
+        return formset
 
 
 class ReferenceAdmin(admin.ModelAdmin):
@@ -56,6 +87,30 @@ class ReferenceAdmin(admin.ModelAdmin):
             after=_snapshot(obj, self.audited_fields),
             summary=f"{obj._meta.verbose_name} : {obj}",
         )
+
+    def save_related(self, request, form, formsets, change):
+        """The rows of each `ReferenceTabularInline` changed here, before and after, in one
+        audit row on the edited object."""
+        audited = [
+            (formset, formset.audited_fields)
+            for formset in formsets
+            if getattr(formset, "audited_fields", None) and formset.has_changed()
+        ]
+        before = [_rows(formset, fields) for formset, fields in audited]
+        super().save_related(request, form, formsets, change)
+        for (formset, fields), rows in zip(audited, before, strict=True):
+            after = _rows(formset, fields)
+            if after == rows:
+                continue
+            label = str(formset.model._meta.verbose_name_plural)
+            audit_record(
+                actor=request.user,
+                action="reference.changed",
+                obj=form.instance,
+                before={label: rows},
+                after={label: after},
+                summary=f"{form.instance._meta.verbose_name} : {form.instance} — {label}",
+            )
 
     def delete_model(self, request, obj):
         self._audit_deletion(request, obj)
