@@ -410,7 +410,7 @@ PROGRESS_STEPS = {
     TicketStatus.ACKNOWLEDGED: (TicketStatus.SENT,),
     TicketStatus.IN_PROGRESS: (TicketStatus.SENT, TicketStatus.ACKNOWLEDGED),
     TicketStatus.RESOLVED: PROGRESS_FROM,
-    TicketStatus.CLOSED: PROGRESS_FROM,
+    TicketStatus.CLOSED: (*PROGRESS_FROM, TicketStatus.RESOLVED),  # resolved, then closed
 }
 
 

@@ -113,8 +113,14 @@ def test_the_rrupn_records_each_step_of_an_e_mail_ticket(client, creuse):
     assert ticket.status == TicketStatus.RESOLVED
     assert timezone.localdate(ticket.resolved_at) == resolved_on
     page = client.get(detail).content.decode()
-    assert 'id="avancement"' not in page  # resolved: nothing more to record here
     assert "résolu par Courriel au département de la Creuse le" in page  # the history
+    # Resolved: only closing is left, and it keeps the resolution date.
+    assert 'value="closed"' in page and 'value="resolved"' not in page
+    client.post(progress, {"step": "closed"})
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CLOSED
+    assert timezone.localdate(ticket.resolved_at) == resolved_on
+    assert 'id="avancement"' not in client.get(detail).content.decode()  # nothing more
 
 
 def test_a_handoff_ticket_closed_at_once_is_resolved_too(client, creuse):
