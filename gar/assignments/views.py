@@ -204,15 +204,15 @@ def assignment_copy(request, uai):
     elif report.already:
         messages.success(
             request,
-            _("%(copied)s affectation(s) de l'an dernier copiée(s), %(already)s déjà présente(s).")
+            _("Affectations de l'an dernier — copiées : %(copied)s, déjà présentes : %(already)s.")
             % {"copied": len(report.copied), "already": report.already},
         )
     else:
         messages.success(
             request,
             ngettext(
-                "%(count)s affectation(s) de l'an dernier copiée(s).",
-                "%(count)s affectation(s) de l'an dernier copiée(s).",
+                "%(count)s affectation de l'an dernier copiée.",
+                "%(count)s affectations de l'an dernier copiées.",
                 len(report.copied),
             )
             % {"count": len(report.copied)},

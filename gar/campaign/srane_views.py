@@ -110,8 +110,8 @@ def campaign_remind_late(request):
         messages.success(
             request,
             ngettext(
-                "%(count)s établissement(s) en retard relancé(s).",
-                "%(count)s établissement(s) en retard relancé(s).",
+                "%(count)s établissement en retard relancé.",
+                "%(count)s établissements en retard relancés.",
                 len(report.sent),
             )
             % {"count": len(report.sent)},
@@ -120,8 +120,8 @@ def campaign_remind_late(request):
         messages.info(
             request,
             ngettext(
-                "%(count)s établissement(s) déjà relancé(s) aujourd'hui.",
-                "%(count)s établissement(s) déjà relancé(s) aujourd'hui.",
+                "%(count)s établissement déjà relancé aujourd'hui.",
+                "%(count)s établissements déjà relancés aujourd'hui.",
                 len(report.recent),
             )
             % {"count": len(report.recent)},

@@ -156,13 +156,14 @@ def _import_page(request, *, kind):
 
 def _result_message(result, is_report) -> str:
     if is_report:
+        # Several counts in one sentence: "label : n" reads right whatever each count is.
         return _(
-            "Rapport d'affectation importé : %(updated)s abonnement(s) mis à jour, "
-            "%(unchanged)s inchangé(s)."
+            "Rapport d'affectation importé — abonnements mis à jour : %(updated)s, "
+            "inchangés : %(unchanged)s."
         ) % {"updated": result.updated, "unchanged": result.unchanged}
     return _(
-        "Import terminé : %(created)s abonnement(s) créé(s), %(updated)s modifié(s), "
-        "%(unchanged)s inchangé(s)."
+        "Import terminé — abonnements créés : %(created)s, modifiés : %(updated)s, "
+        "inchangés : %(unchanged)s."
     ) % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 

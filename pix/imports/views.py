@@ -90,8 +90,8 @@ def imports_preview(request, uai, token):
         messages.success(
             request,
             _(
-                "Import terminé : %(created)s élève(s) ajouté(s), %(updated)s mis à jour, "
-                "%(unchanged)s inchangé(s)."
+                "Import terminé — élèves ajoutés : %(created)s, mis à jour : %(updated)s, "
+                "inchangés : %(unchanged)s."
             )
             % counts,
         )

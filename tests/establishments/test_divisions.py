@@ -147,5 +147,5 @@ def test_import_page_reads_an_ent_export(client, school):
     lines = [";".join(f'"{c}"' for c in header.split(";")), ";".join(f'"{c}"' for c in row)]
     upload = SimpleUploadedFile("export.csv", ("\ufeff" + "\n".join(lines)).encode())
     response = client.post(url, {"source": "ent", "file": upload}, follow=True)
-    assert "Import terminé : 1 créé(s)" in response.content.decode()
+    assert "Import terminé — classes et groupes créés : 1," in response.content.decode()
     assert Division.objects.get().pupil_count == 1

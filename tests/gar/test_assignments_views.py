@@ -134,7 +134,7 @@ def test_copy_from_the_list_reports_what_was_not_copied(client, school, doc):
     division(school, "3A", 24)
     url = reverse("gar:assignments_copy", args=[school.uai])
     html = client.post(url, follow=True).content.decode()
-    assert "1 affectation(s) de l’an dernier copiée(s)." in html.replace("&#x27;", "’")
+    assert "1 affectation de l’an dernier copiée." in html.replace("&#x27;", "’")
     assert "la classe ou le groupe 4B n&#x27;existe pas cette année" in html
     assert "1 abonnement sur 1 a au moins une affectation (100 %)" in html
     # Shown once (the message, not "4B" alone: a random CSRF token may contain it).

@@ -319,12 +319,12 @@ def test_srane_reminds_all_late_schools_of_its_scope(
     client.force_login(SraneScopeFactory(department="87").user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("gar_srane:campaign_remind_late"), follow=True)
-    assert "2 établissement(s) en retard relancé(s)" in response.content.decode()
+    assert "2 établissements en retard relancés" in response.content.decode()
     reminded = set(CampaignReminder.objects.values_list("establishment_id", flat=True))
     assert reminded == {school.pk for school in mine} and far.pk not in reminded
     assert len(mailoutbox) == 2
     again = client.post(reverse("gar_srane:campaign_remind_late"), follow=True)
-    assert "2 établissement(s) déjà relancé(s) aujourd" in again.content.decode()
+    assert "2 établissements déjà relancés aujourd" in again.content.decode()
 
 
 def test_srane_page_lists_late_schools_first(client):

@@ -348,9 +348,9 @@ def test_importing_subscriptions_from_the_page(gestionnaire_client, school):
     text = importers.sample_subscriptions_csv()
     page = url("subscriptions_import", school)
     response = gestionnaire_client.post(page, {"fichier": csv_file(text)}, follow=True)
-    assert "1 abonnement(s) créé(s)" in response.content.decode()
+    assert "abonnements créés : 1," in response.content.decode()
     response = gestionnaire_client.post(page, {"fichier": csv_file(text)}, follow=True)
-    assert "0 abonnement(s) créé(s), 0 modifié(s), 1 inchangé(s)" in response.content.decode()
+    assert "abonnements créés : 0, modifiés : 0, inchangés : 1." in response.content.decode()
     assert GarSubscription.objects.get().establishment == school
 
 
@@ -391,7 +391,7 @@ def test_importing_the_report_from_the_page(gestionnaire_client, school):
         {"fichier": csv_file(text, "rapport.csv")},
         follow=True,
     )
-    assert "1 abonnement(s) mis à jour" in response.content.decode()
+    assert "abonnements mis à jour : 1," in response.content.decode()
     subscription.refresh_from_db()
     assert (subscription.used_eleve, subscription.used_enseignant) == (88, 6)
     bad = text.replace(school.uai, "0190001A")

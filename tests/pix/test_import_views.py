@@ -69,7 +69,7 @@ def test_upload_preview_confirm(teacher_client, school):
     assert AuditEntry.objects.filter(action="pix.import", actor=teacher_client.user).exists()
     assert default_storage.listdir(pending.DIRECTORY)[1] == []  # the kept file is gone
     detail = teacher_client.get(confirmed.url).content.decode()
-    assert "Import terminé : 8 élève(s) ajouté(s), 0 mis à jour, 0 inchangé(s)." in detail
+    assert "Import terminé — élèves ajoutés : 8, mis à jour : 0, inchangés : 0." in detail
     assert "Resultats-export.csv" in detail
 
     # The same token cannot be confirmed twice.

@@ -109,8 +109,8 @@ def division_import(request, uai):
             messages.success(
                 request,
                 _(
-                    "Import terminé : %(created)s créé(s), %(updated)s mis à jour, "
-                    "%(unchanged)s inchangé(s)."
+                    "Import terminé — classes et groupes créés : %(created)s, mis à jour : "
+                    "%(updated)s, inchangés : %(unchanged)s."
                 )
                 % {
                     "created": result.created,
