@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
-from django.utils.timezone import localtime
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -129,10 +129,16 @@ def _readable_value(value, field) -> str:
             return str(value)
     if isinstance(value, str) and _AMOUNT.match(value):
         return number_format(Decimal(value), 2, force_grouping=True)
-    if isinstance(value, str) and _ISO_DAY.match(value):
-        return date_format(parse_date(value), "SHORT_DATE_FORMAT")
-    if isinstance(value, str) and _ISO_MOMENT.match(value):
-        moment = parse_datetime(value)
-        if moment is not None:
-            return date_format(localtime(moment), "SHORT_DATETIME_FORMAT")
+    # Free text can look like a date without being one (a reference typed "2026-11-31"): it
+    # is then shown as typed, never a crash of the whole journal.
+    try:
+        if isinstance(value, str) and _ISO_DAY.match(value):
+            return date_format(parse_date(value), "SHORT_DATE_FORMAT")
+        if isinstance(value, str) and _ISO_MOMENT.match(value):
+            moment = parse_datetime(value)
+            if moment is not None:
+                moment = localtime(moment) if is_aware(moment) else moment
+                return date_format(moment, "SHORT_DATETIME_FORMAT")
+    except ValueError:
+        pass
     return str(value)

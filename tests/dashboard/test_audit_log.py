@@ -53,3 +53,18 @@ def test_recorded_codes_and_values_are_shown_as_the_user_knows_them(client, scho
     assert "classes : — → 3A, 3B" in page
     for raw in ("draft", "proposed", "True", "False", "2026-12-29", "1375.00", "['3A'"):
         assert raw not in page
+
+
+def test_free_text_that_only_looks_like_a_date_is_shown_as_typed(client, school):
+    """A reference typed "2026-11-31" (no such day) or a moment without a time zone must not
+    turn the whole journal into an error page."""
+    AuditEntry.objects.create(
+        establishment=school,
+        action="test",
+        content_type=ContentType.objects.get_for_model(Ticket),
+        object_id="1",
+        before={"référence externe": "2026-11-31"},
+        after={"référence externe": "2026-11-29T10:00"},
+    )
+    page = _journal(client, school)
+    assert "2026-11-31 →" in page and "29/11/2026 10:00" in page
