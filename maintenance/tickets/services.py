@@ -516,6 +516,9 @@ def ticket_followup_add(*, ticket, user, roles, content: str) -> Followup:
             _("Un suivi fait %(max)s caractères au plus (%(count)s).")
             % {"max": FOLLOWUP_MAX, "count": len(content)}
         )
+    # The ticket's row lock: a forward running at the same moment (which hands the waiting
+    # followups to the outbox) either sees this followup or has finished before it is written.
+    ticket = Ticket.objects.select_for_update().select_related("establishment").get(pk=ticket.pk)
     if ticket.status == TicketStatus.DRAFT:
         raise TicketError(_("Un brouillon n'a pas de suivi : envoyez d'abord l'incident."))
     followup = Followup.objects.create(ticket=ticket, author=user, content=content)
