@@ -132,7 +132,7 @@ def subscription_save(
 ) -> GarSubscription:
     """Create (subscription=None) or change a subscription of `establishment`; a change made
     from a form opened on `revision` is refused if the subscription changed since."""
-    if subscription is not None and revision is not None:
+    if subscription is not None:  # a change: from a form opened on `revision`
         current = (
             GarSubscription.objects.select_for_update()
             .filter(pk=subscription.pk)
@@ -241,8 +241,32 @@ def subscriptions_import(*, establishment, school_year, user, text: str) -> Impo
     ]
     if result.errors or not (new or changed):
         return result
+
+    class _Changed(Exception):
+        """A row read above was saved meanwhile (a form): this import would overwrite it."""
+
     try:
         with transaction.atomic():
+            now_at = dict(
+                GarSubscription.objects.select_for_update()
+                .filter(pk__in=[s.pk for s in changed])
+                .values_list("pk", "revision")
+            )
+            moved = [s for s in changed if now_at.get(s.pk) != s.revision]
+            if moved:
+                result.errors = [
+                    RowError(
+                        lines[s.pk],
+                        "idAbonnement",
+                        _(
+                            "l'abonnement « %(id)s » vient d'être modifié par quelqu'un "
+                            "d'autre : rien n'a été importé, relancez l'import."
+                        )
+                        % {"id": s.id_abonnement},
+                    )
+                    for s in moved
+                ]
+                raise _Changed
             GarSubscription.objects.bulk_create(new)
             for subscription in changed:
                 subscription.revision += 1  # a form opened before the import is now stale
@@ -260,6 +284,8 @@ def subscriptions_import(*, establishment, school_year, user, text: str) -> Impo
                 },
                 summary=f"Import des abonnements GAR : {len(new)} créés, {len(changed)} modifiés",
             )
+    except _Changed:
+        return result
     except IntegrityError:
         result.errors = [
             RowError(

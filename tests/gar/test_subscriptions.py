@@ -258,7 +258,10 @@ def test_editing_a_subscription_audits_before_and_after(gestionnaire_client, sch
     page = gestionnaire_client.get(edit).content.decode()
     assert 'value="ABO-EDIT"' in page and 'value="120"' in page
     response = gestionnaire_client.post(
-        edit, form_data(subscription.resource, idAbonnement="ABO-EDIT", nbLicenceEleve="180")
+        edit,
+        form_data(
+            subscription.resource, idAbonnement="ABO-EDIT", nbLicenceEleve="180", revision="1"
+        ),
     )
     assert response.status_code == 302
     subscription.refresh_from_db()
@@ -303,6 +306,40 @@ def test_two_people_editing_the_same_subscription_the_second_is_told_and_nothing
     assert (subscription.revision, subscription.licences_eleve) == (3, "999")
 
 
+def test_an_edit_posted_without_its_revision_is_refused_as_stale(gestionnaire_client, school):
+    subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-SANS")
+    response = gestionnaire_client.post(
+        url("subscriptions_edit", school, subscription.pk),
+        form_data(subscription.resource, idAbonnement="ABO-SANS", nbLicenceEleve="999"),
+    )
+    assert response.status_code == 200 and "modifié par quelqu" in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.licences_eleve != "999" and subscription.revision == 1
+
+
+def test_an_import_does_not_overwrite_a_subscription_saved_since_it_was_read(school, monkeypatch):
+    """Read, then a form saves the same subscription, then the import writes: refused."""
+    subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-COURSE")
+    GarResourceFactory(ark="ark:/99999/ressource-exemple")
+    text = importers.sample_subscriptions_csv().replace("ABO-2026-0001", "ABO-COURSE")
+    real = services.used_by_public
+
+    def a_form_saves_meanwhile(ids):  # runs between the import's read and its write
+        GarSubscription.objects.filter(pk=subscription.pk).update(revision=2, comment="Form")
+        return real(ids)
+
+    monkeypatch.setattr(services, "used_by_public", a_form_saves_meanwhile)
+    result = services.subscriptions_import(
+        establishment=school,
+        school_year=subscription.school_year,
+        user=staff(school, Role.GESTIONNAIRE),
+        text=text,
+    )
+    assert result.errors and "vient d'être modifié" in str(result.errors[0])
+    subscription.refresh_from_db()
+    assert (subscription.revision, subscription.comment) == (2, "Form")  # the form's change kept
+
+
 def test_an_import_that_changes_a_subscription_makes_an_open_form_stale(school):
     subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-IMPORT")
     GarResourceFactory(ark="ark:/99999/ressource-exemple")
@@ -323,7 +360,7 @@ def test_a_withdrawn_resource_stays_editable_on_its_subscription(gestionnaire_cl
     subscription = GarSubscriptionFactory(establishment=school, resource__active=False)
     response = gestionnaire_client.post(
         url("subscriptions_edit", school, subscription.pk),
-        form_data(subscription.resource, idAbonnement=subscription.id_abonnement),
+        form_data(subscription.resource, idAbonnement=subscription.id_abonnement, revision="1"),
     )
     assert response.status_code == 302
 
@@ -496,7 +533,9 @@ def test_an_edit_cannot_leave_more_licences_assigned_than_available(gestionnaire
     subscription = GarSubscriptionFactory(establishment=school, id_abonnement="ABO-AFF")
     assign(subscription, staff(school, Role.DOCUMENTALISTE), licences=50)
     edit = url("subscriptions_edit", school, subscription.pk)
-    data = form_data(subscription.resource, idAbonnement="ABO-AFF", nbLicenceEleve="40")
+    data = form_data(
+        subscription.resource, idAbonnement="ABO-AFF", nbLicenceEleve="40", revision="1"
+    )
     response = gestionnaire_client.post(edit, data)
     assert response.context["form"].errors["nbLicenceEleve"] == [
         "50 licences élèves déjà affectées dans le portail : il en faut au moins autant "
