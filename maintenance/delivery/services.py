@@ -245,13 +245,13 @@ def secret_set(*, channel, establishment, name: str, value: str, user, label=Non
     value = value.strip()
     token = name.endswith("token")
     if not value and (token or not label):
-        raise DeliveryRefused("Saisissez le jeton.")
+        raise DeliveryRefused(_("Saisissez le jeton."))
     if not value:
         raise DeliveryRefused(
             _("« %(label)s » est vide : rien n’a été enregistré.") % {"label": label}
         )
     if channel.kind != ChannelKind.GLPI:
-        raise DeliveryRefused("Seuls les canaux GLPI ont des jetons.")
+        raise DeliveryRefused(_("Seuls les canaux GLPI ont des jetons."))
     with transaction.atomic():
         ChannelCredential.objects.update_or_create(
             channel=channel,

@@ -36,7 +36,7 @@ def _away_inboxes(request) -> list[AwayInbox]:
     ]
     if not approving:
         return []
-    year = SchoolYear.current()
+    year = getattr(request, "school_year", None) or SchoolYear.current()
     return [
         AwayInbox(establishment, len(waiting_entries(establishment, year, request.user, roles)))
         for establishment, roles in approving

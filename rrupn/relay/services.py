@@ -122,10 +122,15 @@ def announcement_emails_due(*, now=None) -> int:
     sent = 0
     for announcement in due:
         with transaction.atomic():
-            claimed = Announcement.objects.filter(pk=announcement.pk, email_pending=True).update(
-                email_pending=False
-            )
+            # Claimed only if still due: withdrawn or postponed since the query, it waits.
+            claimed = Announcement.objects.filter(
+                pk=announcement.pk,
+                email_pending=True,
+                published_at__lte=now,
+                archived_at__isnull=True,
+            ).update(email_pending=False)
             if claimed:
+                announcement.refresh_from_db()
                 announcement_email(announcement=announcement, user=announcement.author)
                 sent += 1
     return sent
