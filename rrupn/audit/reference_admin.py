@@ -30,11 +30,8 @@ def _rows(formset, fields) -> list[dict]:
     return [_snapshot(row, fields) for row in saved.order_by("pk")]
 
 
-class ReferenceTabularInline(admin.TabularInline):
-    """An inline of a `ReferenceAdmin`: the same people edit it, and its rows' changes are
-    audited on the parent (`audited_fields` of the inline's model)."""
-
-    audited_fields: list = []
+class EditedBySrane:
+    """The admin permissions of reference data: the académie SRANE (and superusers) only."""
 
     def has_view_permission(self, request, obj=None):
         return edits_reference_data(request)
@@ -47,6 +44,13 @@ class ReferenceTabularInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return edits_reference_data(request)
+
+
+class ReferenceTabularInline(EditedBySrane, admin.TabularInline):
+    """An inline of a `ReferenceAdmin`: the same people edit it, and its rows' changes are
+    audited on the parent (`audited_fields` of the inline's model)."""
+
+    audited_fields: list = []
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -54,24 +58,12 @@ class ReferenceTabularInline(admin.TabularInline):
         return formset
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(EditedBySrane, admin.ModelAdmin):
     """Editable by the SRANE; each save and deletion leaves an audit row."""
 
     audited_fields: list = []
 
     def has_module_permission(self, request):
-        return edits_reference_data(request)
-
-    def has_view_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_add_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_change_permission(self, request, obj=None):
-        return edits_reference_data(request)
-
-    def has_delete_permission(self, request, obj=None):
         return edits_reference_data(request)
 
     def save_model(self, request, obj, form, change):
